@@ -1,0 +1,142 @@
+//! The invertible network: coupling blocks, each followed by a fixed random
+//! permutation, all reading one flat parameter vector.
+
+use super::{CouplingBlock, CouplingCache, Invertible, Permutation};
+use crate::linalg::{ensure_len, Real};
+
+/// `f = P_k . C_k . ... . P_1 . C_1` on `dim` channels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvertibleNet {
+    dim: usize,
+    blocks: Vec<CouplingBlock>,
+    perms: Vec<Permutation>,
+    n_params: usize,
+}
+
+/// Per-block caches of one pass plus two ping-pong buffers.
+#[derive(Clone, Debug, Default)]
+pub struct NetCache<T> {
+    blocks: Vec<CouplingCache<T>>,
+    a: Vec<T>,
+    b: Vec<T>,
+}
+
+impl InvertibleNet {
+    /// A network of `perms.len()` blocks on `dim` channels.
+    pub fn new(
+        dim: usize,
+        hidden: usize,
+        depth: usize,
+        clamp: f64,
+        perms: Vec<Permutation>,
+    ) -> Self {
+        let mut offset = 0;
+        let blocks = perms
+            .iter()
+            .map(|_| CouplingBlock::new(dim, hidden, depth, clamp, &mut offset))
+            .collect();
+        InvertibleNet {
+            dim,
+            blocks,
+            perms,
+            n_params: offset,
+        }
+    }
+
+    /// Number of trainable parameters.
+    pub fn n_params(&self) -> usize {
+        self.n_params
+    }
+
+    /// The fixed permutations, one per block.
+    pub fn permutations(&self) -> &[Permutation] {
+        &self.perms
+    }
+
+    /// Multiply-adds of one pass (either direction) for one sample.
+    pub fn macs_per_sample(&self) -> usize {
+        self.blocks.iter().map(CouplingBlock::macs_per_sample).sum()
+    }
+}
+
+impl<T: Real> Invertible<T> for InvertibleNet {
+    type Cache = NetCache<T>;
+
+    fn dim(&self) -> usize {
+        self.dim
+    }
+
+    fn forward(
+        &self,
+        p: &[T],
+        x: &[T],
+        rows: usize,
+        y: &mut [T],
+        logdet: &mut [T],
+        c: &mut NetCache<T>,
+    ) {
+        c.blocks.resize_with(self.blocks.len(), Default::default);
+        ensure_len(&mut c.a, x.len());
+        ensure_len(&mut c.b, x.len());
+        c.a.copy_from_slice(x);
+        for ((block, perm), bc) in self.blocks.iter().zip(&self.perms).zip(&mut c.blocks) {
+            block.forward(p, &c.a, rows, &mut c.b, logdet, bc);
+            perm.forward(p, &c.b, rows, &mut c.a, logdet, &mut ());
+        }
+        y.copy_from_slice(&c.a);
+    }
+
+    fn inverse(
+        &self,
+        p: &[T],
+        y: &[T],
+        rows: usize,
+        x: &mut [T],
+        logdet: &mut [T],
+        c: &mut NetCache<T>,
+    ) {
+        c.blocks.resize_with(self.blocks.len(), Default::default);
+        ensure_len(&mut c.a, y.len());
+        ensure_len(&mut c.b, y.len());
+        c.a.copy_from_slice(y);
+        for ((block, perm), bc) in self.blocks.iter().zip(&self.perms).zip(&mut c.blocks).rev() {
+            perm.inverse(p, &c.a, rows, &mut c.b, logdet, &mut ());
+            block.inverse(p, &c.b, rows, &mut c.a, logdet, bc);
+        }
+        x.copy_from_slice(&c.a);
+    }
+
+    fn backward_forward(
+        &self,
+        p: &[T],
+        grads: &mut [T],
+        grad_y: &[T],
+        grad_logdet: Option<&[T]>,
+        c: &mut NetCache<T>,
+        grad_x: &mut [T],
+    ) {
+        c.a.copy_from_slice(grad_y);
+        for ((block, perm), bc) in self.blocks.iter().zip(&self.perms).zip(&mut c.blocks).rev() {
+            perm.backward_forward(p, grads, &c.a, None, &mut (), &mut c.b);
+            block.backward_forward(p, grads, &c.b, grad_logdet, bc, &mut c.a);
+        }
+        grad_x.copy_from_slice(&c.a);
+    }
+
+    fn backward_inverse(
+        &self,
+        p: &[T],
+        grads: &mut [T],
+        grad_x: &[T],
+        grad_logdet: Option<&[T]>,
+        c: &mut NetCache<T>,
+        grad_y: &mut [T],
+    ) {
+        c.a.copy_from_slice(grad_x);
+        for ((block, perm), bc) in self.blocks.iter().zip(&self.perms).zip(&mut c.blocks) {
+            block.backward_inverse(p, grads, &c.a, grad_logdet, bc, &mut c.b);
+            perm.backward_inverse(p, grads, &c.b, None, &mut (), &mut c.a);
+        }
+        grad_y.copy_from_slice(&c.a);
+    }
+}

@@ -1,0 +1,203 @@
+//! Scalar type and the dense matrix products every layer is built on.
+//!
+//! Matrices are row-major slices: a batch of `n` vectors of dimension `d` is
+//! `n * d` numbers, one sample per row. The products go to `matrixmultiply`
+//! (the kernel nalgebra itself uses), called with strides so that transposes
+//! cost nothing. The core is generic over `Real` so that training runs in f32
+//! while the gradient checks run the very same code in f64.
+
+use num_traits::{Float, FromPrimitive};
+use std::fmt::Debug;
+use std::ops::{AddAssign, MulAssign, SubAssign};
+
+/// A floating-point scalar the network can be built on (f32 or f64).
+pub trait Real:
+    Float + FromPrimitive + Default + Debug + AddAssign + SubAssign + MulAssign + Send + Sync + 'static
+{
+    /// `c = alpha * a * b + beta * c` with arbitrary strides
+    /// (`m x k` times `k x n`).
+    #[allow(clippy::too_many_arguments)]
+    fn gemm_strided(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: &[Self],
+        a_strides: (isize, isize),
+        b: &[Self],
+        b_strides: (isize, isize),
+        beta: Self,
+        c: &mut [Self],
+        c_strides: (isize, isize),
+    );
+
+    /// Converts from f64 (configuration values are f64).
+    fn of(v: f64) -> Self {
+        Self::from_f64(v).expect("f64 converts to every Real")
+    }
+}
+
+macro_rules! impl_real {
+    ($t:ty, $gemm:path) => {
+        impl Real for $t {
+            fn gemm_strided(
+                m: usize,
+                k: usize,
+                n: usize,
+                alpha: Self,
+                a: &[Self],
+                a_strides: (isize, isize),
+                b: &[Self],
+                b_strides: (isize, isize),
+                beta: Self,
+                c: &mut [Self],
+                c_strides: (isize, isize),
+            ) {
+                check_extent(a.len(), m, k, a_strides);
+                check_extent(b.len(), k, n, b_strides);
+                check_extent(c.len(), m, n, c_strides);
+                if m == 0 || n == 0 {
+                    return;
+                }
+                // SAFETY: the extents checked above keep every index the
+                // kernel reads or writes inside the three slices, and `c`
+                // is borrowed mutably so it aliases neither `a` nor `b`.
+                unsafe {
+                    $gemm(
+                        m,
+                        k,
+                        n,
+                        alpha,
+                        a.as_ptr(),
+                        a_strides.0,
+                        a_strides.1,
+                        b.as_ptr(),
+                        b_strides.0,
+                        b_strides.1,
+                        beta,
+                        c.as_mut_ptr(),
+                        c_strides.0,
+                        c_strides.1,
+                    )
+                }
+            }
+        }
+    };
+}
+
+impl_real!(f32, matrixmultiply::sgemm);
+impl_real!(f64, matrixmultiply::dgemm);
+
+/// Panics unless a `rows x cols` matrix with non-negative `strides` fits in
+/// `len` elements.
+fn check_extent(len: usize, rows: usize, cols: usize, strides: (isize, isize)) {
+    assert!(strides.0 >= 0 && strides.1 >= 0, "negative stride");
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let last = (rows - 1) * strides.0 as usize + (cols - 1) * strides.1 as usize;
+    assert!(last < len, "matrix of {rows}x{cols} does not fit in {len}");
+}
+
+/// `c = a * b + beta * c`; `a` is `m x k`, `b` is `k x n`, row-major.
+pub fn gemm_nn<T: Real>(m: usize, k: usize, n: usize, a: &[T], b: &[T], beta: T, c: &mut [T]) {
+    let (k_, n_) = (k as isize, n as isize);
+    T::gemm_strided(m, k, n, T::one(), a, (k_, 1), b, (n_, 1), beta, c, (n_, 1));
+}
+
+/// `c = a * b^T + beta * c`; `a` is `m x k`, `b` is `n x k`, row-major.
+pub fn gemm_nt<T: Real>(m: usize, k: usize, n: usize, a: &[T], b: &[T], beta: T, c: &mut [T]) {
+    let (k_, n_) = (k as isize, n as isize);
+    T::gemm_strided(m, k, n, T::one(), a, (k_, 1), b, (1, k_), beta, c, (n_, 1));
+}
+
+/// `c = a^T * b + beta * c`; `a` is `k x m`, `b` is `k x n`, row-major.
+pub fn gemm_tn<T: Real>(m: usize, k: usize, n: usize, a: &[T], b: &[T], beta: T, c: &mut [T]) {
+    let (m_, n_) = (m as isize, n as isize);
+    T::gemm_strided(m, k, n, T::one(), a, (1, m_), b, (n_, 1), beta, c, (n_, 1));
+}
+
+/// Copies columns `from..from + width` of the `rows x cols` matrix `src` into
+/// the contiguous `rows x width` matrix `dst`.
+pub fn copy_cols<T: Copy>(src: &[T], cols: usize, from: usize, width: usize, dst: &mut [T]) {
+    for (d, s) in dst.chunks_exact_mut(width).zip(src.chunks_exact(cols)) {
+        d.copy_from_slice(&s[from..from + width]);
+    }
+}
+
+/// Writes the contiguous `rows x width` matrix `src` into columns
+/// `from..from + width` of the `rows x cols` matrix `dst`.
+pub fn paste_cols<T: Copy>(src: &[T], width: usize, dst: &mut [T], cols: usize, from: usize) {
+    for (s, d) in src.chunks_exact(width).zip(dst.chunks_exact_mut(cols)) {
+        d[from..from + width].copy_from_slice(s);
+    }
+}
+
+/// Resizes a scratch buffer to `len` without shrinking its capacity, so
+/// buffers reused step after step allocate only the first time.
+pub fn ensure_len<T: Real>(buf: &mut Vec<T>, len: usize) {
+    if buf.len() != len {
+        buf.resize(len, T::zero());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(m: usize, k: usize, n: usize, a: &[f64], b: &[f64]) -> Vec<f64> {
+        let mut c = vec![0.0; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                for l in 0..k {
+                    c[i * n + j] += a[i * k + l] * b[l * n + j];
+                }
+            }
+        }
+        c
+    }
+
+    fn transpose(rows: usize, cols: usize, a: &[f64]) -> Vec<f64> {
+        let mut t = vec![0.0; a.len()];
+        for i in 0..rows {
+            for j in 0..cols {
+                t[j * rows + i] = a[i * cols + j];
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn products_match_the_naive_triple_loop_in_every_transpose() {
+        let (m, k, n) = (7, 5, 3);
+        let a: Vec<f64> = (0..m * k).map(|i| (i as f64 * 0.37).sin()).collect();
+        let b: Vec<f64> = (0..k * n).map(|i| (i as f64 * 0.11).cos()).collect();
+        let want = naive(m, k, n, &a, &b);
+        let mut c = vec![1.0; m * n];
+        gemm_nn(m, k, n, &a, &b, 0.0, &mut c);
+        let bt = transpose(k, n, &b);
+        let mut c_nt = vec![0.0; m * n];
+        gemm_nt(m, k, n, &a, &bt, 0.0, &mut c_nt);
+        let at = transpose(m, k, &a);
+        let mut c_tn = vec![2.0; m * n];
+        gemm_tn(m, k, n, &at, &b, 1.0, &mut c_tn);
+        for i in 0..m * n {
+            assert!((c[i] - want[i]).abs() < 1e-12);
+            assert!((c_nt[i] - want[i]).abs() < 1e-12);
+            assert!((c_tn[i] - 2.0 - want[i]).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn column_copies_round_trip() {
+        let src: Vec<f64> = (0..12).map(f64::from).collect();
+        let mut mid = vec![0.0; 6];
+        copy_cols(&src, 4, 1, 2, &mut mid);
+        assert_eq!(mid, vec![1.0, 2.0, 5.0, 6.0, 9.0, 10.0]);
+        let mut back = vec![0.0; 12];
+        paste_cols(&mid, 2, &mut back, 4, 1);
+        assert_eq!(back[1], 1.0);
+        assert_eq!(back[10], 10.0);
+        assert_eq!(back[0], 0.0);
+    }
+}

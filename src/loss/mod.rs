@@ -1,0 +1,10 @@
+//! The training objectives. Each returns its value and adds `weight` times
+//! its gradient into a caller's buffer, so terms can share one gradient.
+
+mod ml;
+mod mmd;
+mod mse;
+
+pub use ml::max_likelihood;
+pub use mmd::{mmd_multiscale, MMD_WIDTHS};
+pub use mse::mse;

@@ -1,0 +1,288 @@
+//! How good a set of posterior samples is, measured against the exact
+//! posterior of the mixture: the numbers every fidelity test, the benchmark
+//! and the page report.
+
+use crate::loss::mmd_multiscale;
+use crate::problem::GaussianMixture;
+use nalgebra::{DMatrix, DVector};
+use serde::Serialize;
+
+/// A sample "is in" a mode when it lies within this many stds of its centre.
+pub const IN_MODE_STDS: f64 = 3.0;
+
+/// One mode of the label under test.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModeScore {
+    /// Index of the mode in the mixture.
+    pub mode: usize,
+    /// Share of the in-mode samples that fell in this mode.
+    pub mass: f64,
+    /// The share the exact posterior gives it.
+    pub expected_mass: f64,
+    /// Spread of the samples in the mode over the same measure on exact
+    /// samples (1 is right; < 1 too narrow).
+    pub spread_ratio: f64,
+    /// Distance of the in-mode samples' mean from the true centre.
+    pub centre_offset: f64,
+}
+
+/// Scores of one label's samples.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LabelScore {
+    pub label: usize,
+    pub samples: usize,
+    /// Fraction within 3 std of a mode of this label.
+    pub in_correct: f64,
+    /// Fraction within 3 std of a mode of another label.
+    pub in_wrong: f64,
+    /// Largest |mass - expected_mass| over the label's modes.
+    pub max_mass_error: f64,
+    pub modes: Vec<ModeScore>,
+    /// MMD^2 against exact samples.
+    pub mmd2: f64,
+    /// MMD^2 between two exact sample sets of the same size: the noise floor.
+    pub mmd2_floor: f64,
+}
+
+/// The quality bar of the core's fidelity tests.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct FidelityBar {
+    pub min_in_correct: f64,
+    pub max_in_wrong: f64,
+    pub max_mass_error: f64,
+    pub spread_range: (f64, f64),
+    pub max_centre_offset: f64,
+}
+
+/// The bar every label must clear: >= 93% in a correct mode, <= 1% in a
+/// wrong one, mass error <= 0.03, spread in [0.8, 1.25], centre within 0.08.
+pub const FIDELITY_BAR: FidelityBar = FidelityBar {
+    min_in_correct: 0.93,
+    max_in_wrong: 0.01,
+    max_mass_error: 0.03,
+    spread_range: (0.8, 1.25),
+    max_centre_offset: 0.08,
+};
+
+impl FidelityBar {
+    /// The reasons `s` misses the bar; empty when it passes.
+    pub fn failures(&self, s: &LabelScore) -> Vec<String> {
+        let mut f = Vec::new();
+        if !(s.in_correct >= self.min_in_correct) {
+            f.push(format!(
+                "label {}: {:.1}% in a correct mode",
+                s.label,
+                100.0 * s.in_correct
+            ));
+        }
+        if !(s.in_wrong <= self.max_in_wrong) {
+            f.push(format!(
+                "label {}: {:.1}% in a wrong mode",
+                s.label,
+                100.0 * s.in_wrong
+            ));
+        }
+        if !(s.max_mass_error <= self.max_mass_error) {
+            f.push(format!(
+                "label {}: mass error {:.3}",
+                s.label, s.max_mass_error
+            ));
+        }
+        for m in &s.modes {
+            let (lo, hi) = self.spread_range;
+            if !(m.spread_ratio >= lo && m.spread_ratio <= hi) {
+                f.push(format!(
+                    "label {} mode {}: spread {:.2}",
+                    s.label, m.mode, m.spread_ratio
+                ));
+            }
+            if !(m.centre_offset <= self.max_centre_offset) {
+                f.push(format!(
+                    "label {} mode {}: centre off by {:.3}",
+                    s.label, m.mode, m.centre_offset
+                ));
+            }
+        }
+        f
+    }
+
+    /// Whether every score passes.
+    pub fn passes_all(&self, scores: &[LabelScore]) -> bool {
+        scores.iter().all(|s| self.failures(s).is_empty())
+    }
+}
+
+/// Mean and spread of the samples within 3 std of a centre.
+fn mode_moments(samples: &[f64], centre: [f64; 2], radius: f64) -> (usize, [f64; 2], f64) {
+    let inside: Vec<&[f64]> = samples
+        .chunks_exact(2)
+        .filter(|p| (p[0] - centre[0]).hypot(p[1] - centre[1]) <= radius)
+        .collect();
+    let k = inside.len();
+    if k == 0 {
+        return (0, [f64::NAN; 2], 0.0);
+    }
+    let mean = [
+        inside.iter().map(|p| p[0]).sum::<f64>() / k as f64,
+        inside.iter().map(|p| p[1]).sum::<f64>() / k as f64,
+    ];
+    let var = inside
+        .iter()
+        .map(|p| (p[0] - mean[0]).powi(2) + (p[1] - mean[1]).powi(2))
+        .sum::<f64>()
+        / (2.0 * k as f64);
+    (k, mean, var.sqrt())
+}
+
+/// Scores `samples` (`x0, x1` pairs) of label `label` against `exact` and
+/// `exact_again`, two independent exact sample sets of the same size.
+pub fn score_label(
+    problem: &GaussianMixture,
+    label: usize,
+    samples: &[f64],
+    exact: &[f64],
+    exact_again: &[f64],
+) -> LabelScore {
+    let n = samples.len() / 2;
+    let modes = problem.modes();
+    let in_mode = |p: &[f64], m: usize| {
+        let c = modes[m].centre;
+        (p[0] - c[0]).hypot(p[1] - c[1]) <= IN_MODE_STDS * modes[m].std
+    };
+    let own: Vec<usize> = problem.modes_of(label).collect();
+    let mut counts = vec![0usize; own.len()];
+    let (mut correct, mut wrong) = (0usize, 0usize);
+    for p in samples.chunks_exact(2) {
+        if let Some(k) = own.iter().position(|&m| in_mode(p, m)) {
+            correct += 1;
+            counts[k] += 1;
+        } else if (0..modes.len()).any(|m| modes[m].label != label && in_mode(p, m)) {
+            wrong += 1;
+        }
+    }
+    let weight_total: f64 = own.iter().map(|&m| modes[m].weight).sum();
+    let mode_scores: Vec<ModeScore> = own
+        .iter()
+        .zip(&counts)
+        .map(|(&m, &count)| {
+            let radius = IN_MODE_STDS * modes[m].std;
+            let (_, mean, spread) = mode_moments(samples, modes[m].centre, radius);
+            let (_, _, exact_spread) = mode_moments(exact, modes[m].centre, radius);
+            ModeScore {
+                mode: m,
+                mass: count as f64 / correct.max(1) as f64,
+                expected_mass: modes[m].weight / weight_total,
+                spread_ratio: spread / exact_spread,
+                centre_offset: (mean[0] - modes[m].centre[0]).hypot(mean[1] - modes[m].centre[1]),
+            }
+        })
+        .collect();
+    let max_mass_error = mode_scores
+        .iter()
+        .map(|m| (m.mass - m.expected_mass).abs())
+        .fold(0.0, f64::max);
+    LabelScore {
+        label,
+        samples: n,
+        in_correct: correct as f64 / n.max(1) as f64,
+        in_wrong: wrong as f64 / n.max(1) as f64,
+        max_mass_error,
+        modes: mode_scores,
+        mmd2: finite_or_nan(samples, exact),
+        mmd2_floor: mmd_multiscale::<f64>(exact_again, exact, 2, 1.0, None),
+    }
+}
+
+fn finite_or_nan(samples: &[f64], exact: &[f64]) -> f64 {
+    if samples.is_empty() || !samples.iter().all(|v| v.is_finite()) {
+        return f64::NAN;
+    }
+    mmd_multiscale::<f64>(samples, exact, 2, 1.0, None)
+}
+
+/// Mean and covariance of latent codes: a healthy z is N(0, I).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LatentHealth {
+    pub mean: Vec<f64>,
+    /// Row-major `ndim_z x ndim_z`.
+    pub covariance: Vec<f64>,
+}
+
+/// Moments of `z` (`n x dim`).
+pub fn latent_health(z: &[f64], dim: usize) -> LatentHealth {
+    let n = z.len() / dim;
+    let m = DMatrix::from_row_slice(n, dim, z);
+    let mean: DVector<f64> = m.row_mean().transpose();
+    let centred = DMatrix::from_fn(n, dim, |i, j| m[(i, j)] - mean[j]);
+    let cov = centred.transpose() * &centred / (n.max(2) - 1) as f64;
+    LatentHealth {
+        mean: mean.iter().copied().collect(),
+        covariance: cov.transpose().iter().copied().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::LabelMap;
+    use crate::rng::Rng;
+
+    #[test]
+    fn exact_samples_score_as_the_issue_says() {
+        let g = GaussianMixture::toy(LabelMap::Some);
+        let mut rng = Rng::new(5);
+        for label in 0..4 {
+            let s = g.sample_posterior(&mut rng, label, 2000).unwrap();
+            let e = g.sample_posterior(&mut rng, label, 2000).unwrap();
+            let e2 = g.sample_posterior(&mut rng, label, 2000).unwrap();
+            let score = score_label(&g, label, &s, &e, &e2);
+            assert!((score.in_correct - 0.989).abs() < 0.01, "{score:?}");
+            assert_eq!(score.in_wrong, 0.0);
+            assert!(score.max_mass_error < 0.04);
+            assert!(FIDELITY_BAR.failures(&score).is_empty(), "{score:?}");
+            assert!(score.mmd2 < 5.0 * score.mmd2_floor.max(1e-4));
+        }
+    }
+
+    #[test]
+    fn samples_from_the_wrong_label_fail_the_bar() {
+        let g = GaussianMixture::toy(LabelMap::Some);
+        let mut rng = Rng::new(6);
+        let wrong = g.sample_posterior(&mut rng, 1, 2000).unwrap();
+        let e = g.sample_posterior(&mut rng, 0, 2000).unwrap();
+        let score = score_label(&g, 0, &wrong, &e, &e);
+        assert_eq!(score.in_correct, 0.0);
+        assert!(score.in_wrong > 0.98);
+        assert!(!FIDELITY_BAR.failures(&score).is_empty());
+    }
+
+    #[test]
+    fn too_narrow_samples_fail_on_spread() {
+        let g = GaussianMixture::toy(LabelMap::All);
+        let mut rng = Rng::new(7);
+        let e = g.sample_posterior(&mut rng, 2, 2000).unwrap();
+        let c = g.modes()[2].centre;
+        let narrow: Vec<f64> = e
+            .chunks(2)
+            .flat_map(|p| [c[0] + 0.5 * (p[0] - c[0]), c[1] + 0.5 * (p[1] - c[1])])
+            .collect();
+        let score = score_label(&g, 2, &narrow, &e, &e);
+        assert!(
+            (score.modes[0].spread_ratio - 0.5).abs() < 0.05,
+            "{score:?}"
+        );
+        assert!(FIDELITY_BAR
+            .failures(&score)
+            .iter()
+            .any(|f| f.contains("spread")));
+    }
+
+    #[test]
+    fn latent_moments_of_standard_normal_draws() {
+        let mut rng = Rng::new(8);
+        let z: Vec<f64> = (0..40_000).map(|_| rng.normal()).collect();
+        let h = latent_health(&z, 2);
+        assert!(h.mean.iter().all(|m| m.abs() < 0.03));
+        assert!((h.covariance[0] - 1.0).abs() < 0.05 && h.covariance[1].abs() < 0.05);
+    }
+}

@@ -1,0 +1,580 @@
+//! The trainer: owns the network, its weights, the optimiser and every
+//! buffer one step needs. `step()` runs exactly one optimiser step of the
+//! paper's procedure (official notebook `train_epoch`), no loops, timers or
+//! I/O; the caller decides how many steps fit in a frame.
+
+use crate::config::{ValidConfig, NDIM_X};
+use crate::error::Error;
+use crate::inn::{Invertible, InvertibleNet, NetCache, Permutation};
+use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
+use crate::loss::{max_likelihood, mmd_multiscale, mse};
+use crate::optim::{Adam, AdamSettings};
+use crate::problem::GaussianMixture;
+use crate::rng::Rng;
+use crate::TrainConfig;
+
+/// The value of each loss term in one step, weights included (L_x also
+/// includes its ramp); `total` is their sum.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Losses {
+    pub y: f64,
+    pub z: f64,
+    pub x: f64,
+    pub rec: f64,
+    pub ml: f64,
+    pub total: f64,
+}
+
+/// What one step reports.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepReport {
+    /// Steps done, this one included.
+    pub step: u64,
+    pub losses: Losses,
+    /// Learning rate used in this step.
+    pub lr: f64,
+    /// Factor of the L_x ramp in this step.
+    pub ramp: f64,
+}
+
+/// Every buffer of a step, sized on first use and reused after.
+#[derive(Clone, Debug, Default)]
+struct Workspace<T> {
+    /// Clean training x (`n x 2`) and one-hot y (`n x ndim_y`).
+    x: Vec<T>,
+    y: Vec<T>,
+    /// Padded input [x, pad noise] and forward target [z ~ N, pad noise, y noisy].
+    x_in: Vec<T>,
+    target: Vec<T>,
+    out: Vec<T>,
+    logdet: Vec<T>,
+    g_out: Vec<T>,
+    g_logdet: Vec<T>,
+    g_in: Vec<T>,
+    /// [z, y] of the output and of the target, and dL_z/dz.
+    zy_out: Vec<T>,
+    zy_target: Vec<T>,
+    g_z: Vec<T>,
+    /// Inverse-pass input: rows 0..n [f_z(x) + noise, pad, y noisy],
+    /// rows n..2n [z ~ N, pad, y noisy]; `z_noise` holds the perturbation.
+    rev_in: Vec<T>,
+    z_noise: Vec<T>,
+    rev_out: Vec<T>,
+    rev_logdet: Vec<T>,
+    g_rev: Vec<T>,
+    g_rev_in: Vec<T>,
+    x_gen: Vec<T>,
+    g_x_gen: Vec<T>,
+    /// The values the losses treat as constants (stop-gradient): f_y(x)
+    /// in L_z and f_z(x) in the reconstruction input. A copy of `out`,
+    /// unless held for a gradient check.
+    detached: Vec<T>,
+    hold_detached: bool,
+    fwd: NetCache<T>,
+    inv: NetCache<T>,
+}
+
+/// Trains an INN on the configured toy problem.
+#[derive(Debug)]
+pub struct Trainer<T: Real = f32> {
+    cfg: ValidConfig,
+    problem: GaussianMixture,
+    net: InvertibleNet,
+    params: Vec<T>,
+    grads: Vec<T>,
+    backup: Vec<T>,
+    adam: Adam<T>,
+    rng: Rng,
+    step: u64,
+    ws: Workspace<T>,
+    sample_ws: SampleWorkspace<T>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct SampleWorkspace<T> {
+    input: Vec<T>,
+    output: Vec<T>,
+    logdet: Vec<T>,
+    cache: NetCache<T>,
+}
+
+/// How much of the training noise posterior sampling feeds the inverse:
+/// 1 (the default) samples what the network was trained on; less sharpens.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SampleNoise(pub f64);
+
+impl Default for SampleNoise {
+    fn default() -> Self {
+        SampleNoise(1.0)
+    }
+}
+
+impl<T: Real> Trainer<T> {
+    /// A fresh network for `config`, or the error naming the bad field.
+    pub fn new(config: &TrainConfig) -> Result<Self, Error> {
+        let cfg = config.check()?;
+        let mut rng = Rng::new(cfg.seed);
+        let perms = (0..cfg.blocks)
+            .map(|_| Permutation::new(rng.permutation(cfg.ndim_tot)).expect("a permutation"))
+            .collect();
+        let net = InvertibleNet::new(cfg.ndim_tot, cfg.hidden, cfg.depth, cfg.clamp, perms);
+        let mut params = vec![T::zero(); net.n_params()];
+        rng.fill_normal(&mut params, cfg.init_scale);
+        Ok(Self::assemble(cfg, net, params, rng, 0))
+    }
+
+    /// A trainer with given weights and permutations (from a model file).
+    pub(crate) fn from_parts(
+        config: &TrainConfig,
+        perms: Vec<Permutation>,
+        params: Vec<T>,
+        step: u64,
+    ) -> Result<Self, Error> {
+        let cfg = config.check()?;
+        let net = InvertibleNet::new(cfg.ndim_tot, cfg.hidden, cfg.depth, cfg.clamp, perms);
+        if params.len() != net.n_params() {
+            return Err(Error::BadModelFile(format!(
+                "the configuration needs {} weights, the file has {}",
+                net.n_params(),
+                params.len()
+            )));
+        }
+        let rng = Rng::new(cfg.seed ^ step.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        Ok(Self::assemble(cfg, net, params, rng, step))
+    }
+
+    fn assemble(cfg: ValidConfig, net: InvertibleNet, params: Vec<T>, rng: Rng, step: u64) -> Self {
+        let n = params.len();
+        Trainer {
+            problem: GaussianMixture::toy(cfg.labels),
+            cfg,
+            net,
+            grads: vec![T::zero(); n],
+            backup: vec![T::zero(); n],
+            adam: Adam::new(n),
+            params,
+            rng,
+            step,
+            ws: Workspace::default(),
+            sample_ws: SampleWorkspace::default(),
+        }
+    }
+
+    /// The checked configuration.
+    pub fn config(&self) -> &ValidConfig {
+        &self.cfg
+    }
+
+    /// The problem being learned.
+    pub fn problem(&self) -> &GaussianMixture {
+        &self.problem
+    }
+
+    /// The network's structure.
+    pub fn net(&self) -> &InvertibleNet {
+        &self.net
+    }
+
+    /// Steps done so far.
+    pub fn steps_done(&self) -> u64 {
+        self.step
+    }
+
+    /// The weights (flat).
+    pub fn params(&self) -> &[T] {
+        &self.params
+    }
+
+    /// The weights, for tests that perturb them.
+    pub fn params_mut(&mut self) -> &mut [T] {
+        &mut self.params
+    }
+
+    /// Gradient of the last [`Trainer::loss_and_gradient`].
+    pub fn grads(&self) -> &[T] {
+        &self.grads
+    }
+
+    /// Learning rate at step `t`: exponential decay to `lr * lr_final` at
+    /// `steps`, constant after.
+    pub fn learning_rate(&self, t: u64) -> f64 {
+        let frac = (t as f64 / self.cfg.steps as f64).min(1.0);
+        self.cfg.lr * self.cfg.lr_final.powf(frac)
+    }
+
+    /// The official L_x ramp `min(1, 2 * 0.002^(1 - t/T))`.
+    pub fn ramp(&self, t: u64) -> f64 {
+        if self.cfg.ramp_steps == 0 {
+            return 1.0;
+        }
+        let frac = (t as f64 / self.cfg.ramp_steps as f64).min(1.0);
+        (2.0 * 0.002f64.powf(1.0 - frac)).min(1.0)
+    }
+
+    /// Runs one optimiser step on a fresh batch. On a non-finite loss,
+    /// gradient or weight it returns [`Error::Diverged`] and leaves the
+    /// weights as they were before the step.
+    pub fn step(&mut self) -> Result<StepReport, Error> {
+        self.draw_batch();
+        let losses = self.loss_and_gradient();
+        let t = self.step;
+        let (lr, ramp) = (self.learning_rate(t), self.ramp(t));
+        let diverged = |what: &str| Error::Diverged {
+            step: t + 1,
+            what: what.to_string(),
+        };
+        if !losses.total.is_finite() {
+            return Err(diverged("the loss is not finite"));
+        }
+        if !self.grads.iter().all(|g| g.is_finite()) {
+            return Err(diverged("a gradient is not finite"));
+        }
+        self.backup.copy_from_slice(&self.params);
+        let settings = AdamSettings {
+            beta1: self.cfg.beta1,
+            beta2: self.cfg.beta2,
+            eps: self.cfg.eps,
+            weight_decay: self.cfg.weight_decay,
+            grad_clamp: self.cfg.grad_clamp,
+        };
+        self.adam
+            .step(&settings, lr, &mut self.params, &mut self.grads);
+        if !self.params.iter().all(|p| p.is_finite()) {
+            self.params.copy_from_slice(&self.backup);
+            return Err(diverged("a weight became infinite"));
+        }
+        self.step += 1;
+        Ok(StepReport {
+            step: self.step,
+            losses,
+            lr,
+            ramp,
+        })
+    }
+
+    /// Draws the next training batch and every noise the step uses.
+    pub fn draw_batch(&mut self) {
+        let (n, dim, nz, ny) = (
+            self.cfg.batch,
+            self.cfg.ndim_tot,
+            self.cfg.ndim_z,
+            self.cfg.ndim_y,
+        );
+        let (y_noise, pad_noise) = (self.cfg.y_noise, self.cfg.pad_noise);
+        let ws = &mut self.ws;
+        let rng = &mut self.rng;
+        for (buf, len) in [
+            (&mut ws.x, n * NDIM_X),
+            (&mut ws.y, n * ny),
+            (&mut ws.x_in, n * dim),
+            (&mut ws.target, n * dim),
+            (&mut ws.rev_in, 2 * n * dim),
+            (&mut ws.z_noise, n * nz),
+        ] {
+            ensure_len(buf, len);
+        }
+        ws.y.fill(T::zero());
+        for i in 0..n {
+            let (p, mode) = self.problem.sample(rng);
+            ws.x[2 * i] = T::of(p[0]);
+            ws.x[2 * i + 1] = T::of(p[1]);
+            ws.y[i * ny + self.problem.modes()[mode].label] = T::one();
+        }
+        paste_cols(&ws.x, NDIM_X, &mut ws.x_in, dim, 0);
+        for i in 0..n {
+            rng.fill_normal(&mut ws.x_in[i * dim + NDIM_X..(i + 1) * dim], pad_noise);
+            noisy_target(
+                rng,
+                &mut ws.target[i * dim..(i + 1) * dim],
+                &ws.y[i * ny..(i + 1) * ny],
+                nz,
+                pad_noise,
+                y_noise,
+            );
+        }
+        // Inverse pass: the same fresh [pad, y noisy] for both halves, as in the notebook.
+        for i in 0..n {
+            let (head, tail) = ws.rev_in.split_at_mut((n + i) * dim);
+            let row = &mut head[i * dim..(i + 1) * dim];
+            noisy_target(
+                rng,
+                row,
+                &ws.y[i * ny..(i + 1) * ny],
+                nz,
+                pad_noise,
+                y_noise,
+            );
+            tail[..dim].copy_from_slice(row);
+            rng.fill_normal(&mut tail[..nz], 1.0);
+        }
+        rng.fill_normal(&mut ws.z_noise, y_noise);
+    }
+
+    /// Loss and gradient (into [`Trainer::grads`]) on the batch of the last
+    /// [`Trainer::draw_batch`]; deterministic given the weights and the batch.
+    pub fn loss_and_gradient(&mut self) -> Losses {
+        let cfg = &self.cfg;
+        let (n, dim, nz, ny) = (cfg.batch, cfg.ndim_tot, cfg.ndim_z, cfg.ndim_y);
+        let w = &cfg.losses;
+        let (wy, wz, wml) = (w.y.active(), w.z.active(), w.ml.active());
+        let (wrec, wx) = (w.rec.active(), w.x.active() * self.ramp(self.step));
+        let ws = &mut self.ws;
+        let (params, grads, net) = (&self.params, &mut self.grads, &self.net);
+        grads.fill(T::zero());
+        let mut l = Losses::default();
+        for (buf, len) in [
+            (&mut ws.out, n * dim),
+            (&mut ws.g_out, n * dim),
+            (&mut ws.g_in, n * dim),
+            (&mut ws.logdet, n),
+            (&mut ws.g_logdet, n),
+        ] {
+            ensure_len(buf, len);
+        }
+        ws.logdet.fill(T::zero());
+        net.forward(
+            params,
+            &ws.x_in,
+            n,
+            &mut ws.out,
+            &mut ws.logdet,
+            &mut ws.fwd,
+        );
+        if !ws.hold_detached || ws.detached.len() != ws.out.len() {
+            ensure_len(&mut ws.detached, n * dim);
+            ws.detached.copy_from_slice(&ws.out);
+        }
+
+        ws.g_out.fill(T::zero());
+        ws.g_logdet.fill(T::zero());
+        if wy > 0.0 {
+            l.y = wy
+                * mse(
+                    &ws.out,
+                    &ws.target,
+                    dim,
+                    nz..dim,
+                    T::of(wy),
+                    Some(&mut ws.g_out),
+                )
+                .to_f64()
+                .unwrap_or(f64::NAN);
+        }
+        if wz > 0.0 {
+            let zy = nz + ny;
+            for (buf, len) in [
+                (&mut ws.zy_out, n * zy),
+                (&mut ws.zy_target, n * zy),
+                (&mut ws.g_z, n * nz),
+            ] {
+                ensure_len(buf, len);
+            }
+            join_z_y(&ws.out, &ws.detached, dim, nz, ny, &mut ws.zy_out);
+            join_z_y(&ws.target, &ws.target, dim, nz, ny, &mut ws.zy_target);
+            ws.g_z.fill(T::zero());
+            let v = mmd_multiscale(
+                &ws.zy_out,
+                &ws.zy_target,
+                zy,
+                T::of(wz),
+                Some((&mut ws.g_z, nz)),
+            );
+            l.z = wz * v.to_f64().unwrap_or(f64::NAN);
+            for (g, gz) in ws.g_out.chunks_exact_mut(dim).zip(ws.g_z.chunks_exact(nz)) {
+                for (a, b) in g[..nz].iter_mut().zip(gz) {
+                    *a += *b;
+                }
+            }
+        }
+        if wml > 0.0 {
+            let v = max_likelihood(
+                &ws.out,
+                &ws.target,
+                &ws.logdet,
+                dim,
+                nz,
+                cfg.ml_sigma,
+                T::of(wml),
+                &mut ws.g_out,
+                &mut ws.g_logdet,
+            );
+            l.ml = wml * v.to_f64().unwrap_or(f64::NAN);
+        }
+        if wy > 0.0 || wz > 0.0 || wml > 0.0 {
+            let gl = (wml > 0.0).then_some(ws.g_logdet.as_slice());
+            net.backward_forward(params, grads, &ws.g_out, gl, &mut ws.fwd, &mut ws.g_in);
+        }
+
+        if wrec > 0.0 || wx > 0.0 {
+            for (buf, len) in [
+                (&mut ws.rev_out, 2 * n * dim),
+                (&mut ws.g_rev, 2 * n * dim),
+                (&mut ws.g_rev_in, 2 * n * dim),
+                (&mut ws.rev_logdet, 2 * n),
+                (&mut ws.x_gen, n * NDIM_X),
+                (&mut ws.g_x_gen, n * NDIM_X),
+            ] {
+                ensure_len(buf, len);
+            }
+            // z of the reconstruction half: f_z(x) (no gradient) plus noise.
+            for i in 0..n {
+                for j in 0..nz {
+                    ws.rev_in[i * dim + j] = ws.detached[i * dim + j] + ws.z_noise[i * nz + j];
+                }
+            }
+            ws.rev_logdet.fill(T::zero());
+            net.inverse(
+                params,
+                &ws.rev_in,
+                2 * n,
+                &mut ws.rev_out,
+                &mut ws.rev_logdet,
+                &mut ws.inv,
+            );
+            ws.g_rev.fill(T::zero());
+            let (rec_out, gen_out) = ws.rev_out.split_at(n * dim);
+            let (g_rec, g_gen) = ws.g_rev.split_at_mut(n * dim);
+            if wrec > 0.0 {
+                l.rec = wrec
+                    * mse(rec_out, &ws.x_in, dim, 0..dim, T::of(wrec), Some(g_rec))
+                        .to_f64()
+                        .unwrap_or(f64::NAN);
+            }
+            if wx > 0.0 {
+                copy_cols(gen_out, dim, 0, NDIM_X, &mut ws.x_gen);
+                ws.g_x_gen.fill(T::zero());
+                let v = mmd_multiscale(
+                    &ws.x_gen,
+                    &ws.x,
+                    NDIM_X,
+                    T::of(wx),
+                    Some((&mut ws.g_x_gen, NDIM_X)),
+                );
+                l.x = wx * v.to_f64().unwrap_or(f64::NAN);
+                paste_cols(&ws.g_x_gen, NDIM_X, g_gen, dim, 0);
+            }
+            net.backward_inverse(
+                params,
+                grads,
+                &ws.g_rev,
+                None,
+                &mut ws.inv,
+                &mut ws.g_rev_in,
+            );
+        }
+        l.total = l.y + l.z + l.x + l.rec + l.ml;
+        l
+    }
+
+    /// Holds the stop-gradient values (f_y(x) in L_z, f_z(x) in the
+    /// reconstruction input) at those of the last forward pass while `hold`
+    /// is set, so that finite differences of [`Trainer::loss_and_gradient`]
+    /// see the same function its backward pass differentiates.
+    pub fn hold_detached(&mut self, hold: bool) {
+        self.ws.hold_detached = hold;
+    }
+
+    /// Posterior samples x = f^-1([z ~ N(0, I), pad, y* noisy]) for `label`,
+    /// as `x0, x1` pairs. `noise` scales the training noise fed with y* and
+    /// the padding (1: what the network was trained on).
+    pub fn sample_posterior(
+        &mut self,
+        label: usize,
+        n: usize,
+        seed: u64,
+        noise: SampleNoise,
+    ) -> Result<Vec<T>, Error> {
+        let ny = self.cfg.ndim_y;
+        if label >= ny {
+            return Err(Error::InvalidArgument(format!(
+                "label must be in 0..{ny}, got {label}"
+            )));
+        }
+        if !(noise.0.is_finite() && (0.0..=1.0).contains(&noise.0)) {
+            return Err(Error::InvalidArgument(format!(
+                "sample noise must be in [0, 1], got {}",
+                noise.0
+            )));
+        }
+        let (dim, nz) = (self.cfg.ndim_tot, self.cfg.ndim_z);
+        let mut rng = Rng::new(seed);
+        let mut onehot = vec![T::zero(); ny];
+        onehot[label] = T::one();
+        let sw = &mut self.sample_ws;
+        ensure_len(&mut sw.input, n * dim);
+        ensure_len(&mut sw.output, n * dim);
+        ensure_len(&mut sw.logdet, n);
+        let (pad, yn) = (self.cfg.pad_noise * noise.0, self.cfg.y_noise * noise.0);
+        for row in sw.input.chunks_exact_mut(dim) {
+            noisy_target(&mut rng, row, &onehot, nz, pad, yn);
+        }
+        self.net.inverse(
+            &self.params,
+            &sw.input,
+            n,
+            &mut sw.output,
+            &mut sw.logdet,
+            &mut sw.cache,
+        );
+        let mut out = vec![T::zero(); n * NDIM_X];
+        copy_cols(&sw.output, dim, 0, NDIM_X, &mut out);
+        Ok(out)
+    }
+
+    /// The forward pass on points `x` (`x0, x1` pairs, zero padding): the
+    /// latent z (`n x ndim_z`) and predicted y (`n x ndim_y`).
+    pub fn forward_points(&mut self, x: &[T]) -> (Vec<T>, Vec<T>) {
+        let (dim, nz, ny) = (self.cfg.ndim_tot, self.cfg.ndim_z, self.cfg.ndim_y);
+        let n = x.len() / NDIM_X;
+        let sw = &mut self.sample_ws;
+        ensure_len(&mut sw.input, n * dim);
+        ensure_len(&mut sw.output, n * dim);
+        ensure_len(&mut sw.logdet, n);
+        sw.input.fill(T::zero());
+        paste_cols(x, NDIM_X, &mut sw.input, dim, 0);
+        self.net.forward(
+            &self.params,
+            &sw.input,
+            n,
+            &mut sw.output,
+            &mut sw.logdet,
+            &mut sw.cache,
+        );
+        let mut z = vec![T::zero(); n * nz];
+        let mut y = vec![T::zero(); n * ny];
+        copy_cols(&sw.output, dim, 0, nz, &mut z);
+        copy_cols(&sw.output, dim, dim - ny, ny, &mut y);
+        (z, y)
+    }
+}
+
+/// Writes a target row `[z ~ N(0, I), pad noise, y + y noise]`.
+fn noisy_target<T: Real>(
+    rng: &mut Rng,
+    row: &mut [T],
+    y: &[T],
+    nz: usize,
+    pad_noise: f64,
+    y_noise: f64,
+) {
+    let dim = row.len();
+    let ny = y.len();
+    rng.fill_normal(&mut row[..nz], 1.0);
+    rng.fill_normal(&mut row[nz..dim - ny], pad_noise);
+    for (r, v) in row[dim - ny..].iter_mut().zip(y) {
+        *r = *v + T::of(y_noise * rng.normal());
+    }
+}
+
+/// Gathers `[z, y]`: the first `nz` columns of `z_rows` and the last `ny`
+/// of `y_rows`.
+fn join_z_y<T: Real>(z_rows: &[T], y_rows: &[T], dim: usize, nz: usize, ny: usize, out: &mut [T]) {
+    for ((o, zr), yr) in out
+        .chunks_exact_mut(nz + ny)
+        .zip(z_rows.chunks_exact(dim))
+        .zip(y_rows.chunks_exact(dim))
+    {
+        o[..nz].copy_from_slice(&zr[..nz]);
+        o[nz..].copy_from_slice(&yr[dim - ny..]);
+    }
+}
