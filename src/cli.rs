@@ -1,1 +1,253 @@
-//! placeholder
+//! The `inn` command line: train headless, export a model for the page,
+//! sample, evaluate, and run the ABC baseline. Errors are one line on
+//! stderr and exit code 2; nothing here panics on user input.
+
+use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
+use crate::evaluate::evaluate;
+use crate::model_file::ModelFile;
+use crate::problem::GaussianMixture;
+use crate::train::{SampleNoise, Trainer};
+use crate::{LabelMap, Preset};
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::Instant;
+
+/// Usage text.
+pub const USAGE: &str = "\
+usage:
+  inn train --preset fast|paper|forward-only|backward-only --labels all|some|none --seed N [--steps N] --out model.json
+  inn sample --model model.json --label L --n N [--seed N] [--noise F]
+  inn eval --model model.json [--n N] [--seed N]
+  inn abc --labels all|some|none --label L --n N [--eps E | --nearest] [--budget N] [--seed N]";
+
+/// Runs the command line `args` (without the program name); returns the
+/// exit code.
+pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match dispatch(args, out, err) {
+        Ok(()) => 0,
+        Err(msg) => {
+            let _ = writeln!(err, "inn: {msg}");
+            if msg.starts_with("usage") || msg.contains("--help") {
+                let _ = writeln!(err, "{USAGE}");
+            }
+            2
+        }
+    }
+}
+
+type Flags = HashMap<String, String>;
+
+/// Splits `--key value` pairs (and bare `--nearest`), refusing unknown keys.
+fn parse_flags(args: &[String], known: &[&str], switches: &[&str]) -> Result<Flags, String> {
+    let mut flags = Flags::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let Some(key) = a.strip_prefix("--") else {
+            return Err(format!("unexpected argument '{a}' (see --help)"));
+        };
+        if switches.contains(&key) {
+            flags.insert(key.to_string(), String::new());
+            continue;
+        }
+        if !known.contains(&key) {
+            return Err(format!("unknown option '--{key}' (see --help)"));
+        }
+        let Some(v) = it.next() else {
+            return Err(format!("--{key} needs a value"));
+        };
+        if flags.insert(key.to_string(), v.clone()).is_some() {
+            return Err(format!("--{key} given twice"));
+        }
+    }
+    Ok(flags)
+}
+
+fn required<'a>(f: &'a Flags, key: &str) -> Result<&'a str, String> {
+    f.get(key)
+        .map(String::as_str)
+        .ok_or_else(|| format!("--{key} is required (see --help)"))
+}
+
+fn number<T: std::str::FromStr>(f: &Flags, key: &str, default: Option<T>) -> Result<T, String> {
+    match f.get(key) {
+        Some(v) => v
+            .parse()
+            .map_err(|_| format!("--{key} must be a number, got '{v}'")),
+        None => default.ok_or_else(|| format!("--{key} is required (see --help)")),
+    }
+}
+
+fn labels(f: &Flags) -> Result<LabelMap, String> {
+    let v = required(f, "labels")?;
+    LabelMap::parse(v).ok_or_else(|| format!("--labels must be all, some or none, got '{v}'"))
+}
+
+fn load_model(f: &Flags) -> Result<Trainer, String> {
+    let path = required(f, "model")?;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    if meta.len() > crate::model_file::MAX_BYTES as u64 {
+        return Err(format!(
+            "{path}: bad model file: {} bytes is too large",
+            meta.len()
+        ));
+    }
+    let text = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let text =
+        String::from_utf8(text).map_err(|_| format!("{path}: bad model file: not UTF-8 text"))?;
+    let file = ModelFile::parse(&text).map_err(|e| format!("{path}: {e}"))?;
+    file.into_trainer().map_err(|e| format!("{path}: {e}"))
+}
+
+fn write_csv(out: &mut dyn Write, samples: &[f64]) -> Result<(), String> {
+    let mut text = String::with_capacity(samples.len() * 12 + 8);
+    text.push_str("x0,x1\n");
+    for p in samples.chunks_exact(2) {
+        text.push_str(&format!("{},{}\n", p[0], p[1]));
+    }
+    out.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write output: {e}"))
+}
+
+fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), String> {
+    let Some((cmd, rest)) = args.split_first() else {
+        return Err("usage: no command given (see --help)".into());
+    };
+    match cmd.as_str() {
+        "--help" | "-h" | "help" => {
+            let _ = writeln!(out, "{USAGE}");
+            Ok(())
+        }
+        "train" => train(rest, err),
+        "sample" => {
+            let f = parse_flags(rest, &["model", "label", "n", "seed", "noise"], &[])?;
+            let mut t = load_model(&f)?;
+            let label: usize = number(&f, "label", None)?;
+            let n: usize = number(&f, "n", None)?;
+            if n == 0 || n > 10_000_000 {
+                return Err(format!("--n must be in 1..=10000000, got {n}"));
+            }
+            let noise = SampleNoise(number(&f, "noise", Some(1.0))?);
+            let s = t
+                .sample_posterior(label, n, number(&f, "seed", Some(1))?, noise)
+                .map_err(|e| e.to_string())?;
+            write_csv(out, &s.iter().map(|&v| f64::from(v)).collect::<Vec<_>>())
+        }
+        "eval" => {
+            let f = parse_flags(rest, &["model", "n", "seed"], &[])?;
+            let mut t = load_model(&f)?;
+            let n: usize = number(&f, "n", Some(2000))?;
+            if !(10..=100_000).contains(&n) {
+                return Err(format!("--n must be in 10..=100000, got {n}"));
+            }
+            let e = evaluate(
+                &mut t,
+                n,
+                number(&f, "seed", Some(1))?,
+                SampleNoise::default(),
+            );
+            let json = serde_json::to_string_pretty(&e).map_err(|e| e.to_string())?;
+            writeln!(out, "{json}").map_err(|e| e.to_string())
+        }
+        "abc" => abc(rest, out, err),
+        other => Err(format!("unknown command '{other}' (see --help)")),
+    }
+}
+
+fn train(args: &[String], err: &mut dyn Write) -> Result<(), String> {
+    let f = parse_flags(
+        args,
+        &["preset", "labels", "seed", "steps", "out"],
+        &["quiet"],
+    )?;
+    let name = required(&f, "preset")?;
+    let preset = Preset::parse(name).ok_or_else(|| {
+        format!("--preset must be fast, paper, forward-only or backward-only, got '{name}'")
+    })?;
+    let config = preset.config(labels(&f)?, number(&f, "seed", None)?);
+    let steps: u64 = number(&f, "steps", Some(config.steps as u64))?;
+    let path = required(&f, "out")?;
+    // Fail on an unwritable path before spending minutes training.
+    std::fs::write(path, b"").map_err(|e| format!("cannot write {path}: {e}"))?;
+    let mut t: Trainer = Trainer::new(&config).map_err(|e| e.to_string())?;
+    let quiet = f.contains_key("quiet");
+    let start = Instant::now();
+    let mut last_print = 0.0;
+    for i in 1..=steps {
+        let r = t.step().map_err(|e| e.to_string())?;
+        let now = start.elapsed().as_secs_f64();
+        if !quiet && (now - last_print > 0.5 || i == steps) {
+            last_print = now;
+            let l = r.losses;
+            let _ = writeln!(
+                err,
+                "step {i}/{steps}  loss {:.4} (y {:.4} z {:.4} x {:.4} rec {:.4} ml {:.4})  {:.0} steps/s",
+                l.total,
+                l.y,
+                l.z,
+                l.x,
+                l.rec,
+                l.ml,
+                i as f64 / now.max(1e-9)
+            );
+        }
+    }
+    std::fs::write(path, ModelFile::from_trainer(&t).to_json())
+        .map_err(|e| format!("cannot write {path}: {e}"))?;
+    let _ = writeln!(
+        err,
+        "wrote {path} after {steps} steps in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn abc(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), String> {
+    let f = parse_flags(
+        args,
+        &["labels", "label", "n", "eps", "budget", "seed", "noise"],
+        &["nearest"],
+    )?;
+    let problem = GaussianMixture::toy(labels(&f)?);
+    let label: usize = number(&f, "label", None)?;
+    if label >= problem.n_labels() {
+        return Err(format!(
+            "--label must be in 0..{}, got {label}",
+            problem.n_labels()
+        ));
+    }
+    let n: usize = number(&f, "n", None)?;
+    let budget: usize = number(&f, "budget", Some(10_000_000))?;
+    if n == 0 || budget == 0 || budget > 1_000_000_000 {
+        return Err("--n and --budget must be positive (budget at most 1e9)".into());
+    }
+    let acceptance = if f.contains_key("nearest") {
+        if f.contains_key("eps") {
+            return Err("give either --eps or --nearest, not both".into());
+        }
+        if budget > 20_000_000 {
+            return Err("--nearest keeps every simulation: --budget must be at most 2e7".into());
+        }
+        Acceptance::Nearest
+    } else {
+        Acceptance::Tolerance(number(&f, "eps", Some(0.5))?)
+    };
+    let mut y_star = vec![0.0; problem.n_labels()];
+    y_star[label] = 1.0;
+    let settings = AbcSettings {
+        n,
+        acceptance,
+        budget,
+        obs_noise: number(&f, "noise", Some(0.1))?,
+        seed: number(&f, "seed", Some(1))?,
+    };
+    let start = Instant::now();
+    let r = abc_rejection(&problem, &y_star, &settings).map_err(|e| e.to_string())?;
+    let secs = start.elapsed().as_secs_f64();
+    write_csv(out, &r.samples)?;
+    let _ = writeln!(
+        err,
+        "abc: {} simulations, {} accepted, acceptance rate {:.4}, {:.3} s",
+        r.simulations, r.accepted, r.acceptance_rate, secs
+    );
+    Ok(())
+}

@@ -8,6 +8,7 @@
 pub mod baseline;
 pub mod config;
 pub mod error;
+pub mod evaluate;
 pub mod hash;
 pub mod inn;
 pub mod linalg;

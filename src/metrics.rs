@@ -2,7 +2,7 @@
 //! posterior of the mixture: the numbers every fidelity test, the benchmark
 //! and the page report.
 
-use crate::loss::mmd_multiscale;
+use crate::loss::mmd;
 use crate::problem::GaussianMixture;
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
@@ -189,7 +189,7 @@ pub fn score_label(
         max_mass_error,
         modes: mode_scores,
         mmd2: finite_or_nan(samples, exact),
-        mmd2_floor: mmd_multiscale::<f64>(exact_again, exact, 2, 1.0, None),
+        mmd2_floor: mmd::<f64>(exact_again, exact, 2),
     }
 }
 
@@ -197,7 +197,7 @@ fn finite_or_nan(samples: &[f64], exact: &[f64]) -> f64 {
     if samples.is_empty() || !samples.iter().all(|v| v.is_finite()) {
         return f64::NAN;
     }
-    mmd_multiscale::<f64>(samples, exact, 2, 1.0, None)
+    mmd::<f64>(samples, exact, 2)
 }
 
 /// Mean and covariance of latent codes: a healthy z is N(0, I).

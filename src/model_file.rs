@@ -1,1 +1,224 @@
-//! placeholder
+//! The model file: a versioned JSON document holding the configuration, the
+//! fixed permutations and the weights. The CLI writes it, the page loads it.
+//! Loading checks everything a bad or foreign file could get wrong and says
+//! which; nothing is half-loaded.
+
+use crate::config::TrainConfig;
+use crate::error::Error;
+use crate::inn::{CouplingBlock, Permutation};
+use crate::train::Trainer;
+use serde::{Deserialize, Serialize};
+
+/// The `format` field every model file carries.
+pub const FORMAT: &str = "inn-playground-model";
+/// The version this build writes and reads.
+pub const VERSION: u64 = 1;
+/// Larger files are refused before parsing (the paper's model is ~3 MB).
+pub const MAX_BYTES: usize = 32 << 20;
+
+/// The document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    pub format: String,
+    pub version: u64,
+    pub config: TrainConfig,
+    /// Steps the weights were trained for.
+    pub step: u64,
+    /// One permutation per block.
+    pub permutations: Vec<Vec<usize>>,
+    /// The flat weight vector.
+    pub params: Vec<f32>,
+}
+
+fn bad(why: impl Into<String>) -> Error {
+    Error::BadModelFile(why.into())
+}
+
+impl ModelFile {
+    /// Captures a trainer's model.
+    pub fn from_trainer(t: &Trainer<f32>) -> Self {
+        ModelFile {
+            format: FORMAT.into(),
+            version: VERSION,
+            config: t.config().config().clone(),
+            step: t.steps_done(),
+            permutations: t
+                .net()
+                .permutations()
+                .iter()
+                .map(|p| p.indices().to_vec())
+                .collect(),
+            params: t.params().to_vec(),
+        }
+    }
+
+    /// The JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a model serialises")
+    }
+
+    /// Parses and checks a model file's text.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        if text.len() > MAX_BYTES {
+            return Err(bad(format!(
+                "the file is {:.1} MB; model files are at most {} MB",
+                text.len() as f64 / 1e6,
+                MAX_BYTES >> 20
+            )));
+        }
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            if e.is_eof() {
+                bad(format!(
+                    "the file ends early (truncated?) at line {}, column {}",
+                    e.line(),
+                    e.column()
+                ))
+            } else {
+                bad(format!("not JSON: {e}"))
+            }
+        })?;
+        let Some(obj) = value.as_object() else {
+            return Err(bad("expected a JSON object at the top level"));
+        };
+        match obj.get("format").and_then(|f| f.as_str()) {
+            Some(FORMAT) => {}
+            Some(other) => {
+                return Err(bad(format!("format is \"{other}\", expected \"{FORMAT}\"")))
+            }
+            None => {
+                return Err(bad(format!(
+                    "no \"format\" field: not an INN Playground model ({FORMAT})"
+                )))
+            }
+        }
+        match obj.get("version").and_then(|v| v.as_u64()) {
+            Some(VERSION) => {}
+            Some(v) => {
+                return Err(bad(format!(
+                    "version {v} is not supported; this build reads version {VERSION}"
+                )))
+            }
+            None => return Err(bad("no numeric \"version\" field")),
+        }
+        if let Some(params) = obj.get("params").and_then(|p| p.as_array()) {
+            if let Some(i) = params
+                .iter()
+                .position(|p| !p.as_f64().is_some_and(f64::is_finite))
+            {
+                return Err(bad(format!(
+                    "weight {i} is {}, not a finite number",
+                    params[i]
+                )));
+            }
+        }
+        let file: ModelFile = serde_json::from_value(value).map_err(|e| bad(format!("{e}")))?;
+        file.check()?;
+        Ok(file)
+    }
+
+    /// Checks dimensions and values against the configuration.
+    fn check(&self) -> Result<(), Error> {
+        let cfg = self
+            .config
+            .check()
+            .map_err(|e| bad(format!("configuration: {e}")))?;
+        if self.permutations.len() != cfg.blocks {
+            return Err(bad(format!(
+                "{} permutations for {} blocks",
+                self.permutations.len(),
+                cfg.blocks
+            )));
+        }
+        for (i, p) in self.permutations.iter().enumerate() {
+            if p.len() != cfg.ndim_tot {
+                return Err(bad(format!(
+                    "permutation {i} has {} entries, the network is {} wide",
+                    p.len(),
+                    cfg.ndim_tot
+                )));
+            }
+            Permutation::new(p.clone()).map_err(|e| bad(format!("permutation {i}: {e}")))?;
+        }
+        let mut needed = 0;
+        for _ in 0..cfg.blocks {
+            CouplingBlock::new(cfg.ndim_tot, cfg.hidden, cfg.depth, cfg.clamp, &mut needed);
+        }
+        if self.params.len() != needed {
+            return Err(bad(format!(
+                "the configuration needs {needed} weights, the file has {}",
+                self.params.len()
+            )));
+        }
+        if let Some(i) = self.params.iter().position(|p| !p.is_finite()) {
+            return Err(bad(format!("weight {i} is {}, not finite", self.params[i])));
+        }
+        Ok(())
+    }
+
+    /// A trainer holding this model (optimiser state starts fresh).
+    pub fn into_trainer(self) -> Result<Trainer<f32>, Error> {
+        let perms = self
+            .permutations
+            .into_iter()
+            .map(|p| Permutation::new(p).map_err(bad))
+            .collect::<Result<Vec<_>, _>>()?;
+        Trainer::from_parts(&self.config, perms, self.params, self.step)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{LabelMap, Preset};
+
+    fn model() -> ModelFile {
+        let mut c = Preset::Fast.config(LabelMap::Some, 3);
+        c.hidden = 8;
+        let mut t = Trainer::new(&c).unwrap();
+        t.step().unwrap();
+        ModelFile::from_trainer(&t)
+    }
+
+    fn refusal(text: &str) -> String {
+        ModelFile::parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_model_round_trips_and_samples_the_same() {
+        let m = model();
+        let back = ModelFile::parse(&m.to_json()).unwrap();
+        assert_eq!(back, m);
+        let mut a = m.into_trainer().unwrap();
+        let mut b = back.into_trainer().unwrap();
+        let noise = crate::train::SampleNoise::default();
+        assert_eq!(
+            a.sample_posterior(0, 50, 1, noise).unwrap(),
+            b.sample_posterior(0, 50, 1, noise).unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_specific_reason() {
+        let good = model().to_json();
+        assert!(refusal(&good[..good.len() / 2]).contains("truncated"));
+        assert!(refusal("hello").contains("not JSON"));
+        assert!(refusal("[1, 2]").contains("JSON object"));
+        assert!(refusal(r#"{"a": 1}"#).contains("no \"format\""));
+        assert!(refusal(&good.replace("\"version\":1", "\"version\":7"))
+            .contains("version 7 is not supported"));
+        assert!(refusal(&good.replace("\"params\":[", "\"params\":[null,"))
+            .contains("weight 0 is null"));
+        assert!(refusal(&good.replace("\"params\":[", "\"params\":[1e999,")).contains("not JSON"));
+        assert!(refusal(&good.replace("\"params\":[", "\"params\":[0.5,")).contains("weights"));
+        assert!(refusal(&good.replace("\"hidden\":8", "\"hidden\":9")).contains("weights"));
+        assert!(refusal(&good.replace("\"blocks\":4", "\"blocks\":3"))
+            .contains("4 permutations for 3 blocks"));
+        assert!(refusal(&good.replace("\"batch\":256", "\"batch\":0")).contains("batch must be"));
+        let huge = format!(
+            "{{\"format\":\"{FORMAT}\",\"pad\":\"{}\"}}",
+            "x".repeat(MAX_BYTES)
+        );
+        assert!(refusal(&huge).contains("at most 32 MB"));
+    }
+}

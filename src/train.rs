@@ -7,7 +7,7 @@ use crate::config::{ValidConfig, NDIM_X};
 use crate::error::Error;
 use crate::inn::{Invertible, InvertibleNet, NetCache, Permutation};
 use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
-use crate::loss::{max_likelihood, mmd_multiscale, mse};
+use crate::loss::{max_likelihood, mmd_multiscale, mse, MmdScratch};
 use crate::optim::{Adam, AdamSettings};
 use crate::problem::GaussianMixture;
 use crate::rng::Rng;
@@ -70,6 +70,7 @@ struct Workspace<T> {
     /// unless held for a gradient check.
     detached: Vec<T>,
     hold_detached: bool,
+    mmd: MmdScratch<T>,
     fwd: NetCache<T>,
     inv: NetCache<T>,
 }
@@ -124,7 +125,7 @@ impl<T: Real> Trainer<T> {
     }
 
     /// A trainer with given weights and permutations (from a model file).
-    pub(crate) fn from_parts(
+    pub fn from_parts(
         config: &TrainConfig,
         perms: Vec<Permutation>,
         params: Vec<T>,
@@ -373,6 +374,7 @@ impl<T: Real> Trainer<T> {
             join_z_y(&ws.target, &ws.target, dim, nz, ny, &mut ws.zy_target);
             ws.g_z.fill(T::zero());
             let v = mmd_multiscale(
+                &mut ws.mmd,
                 &ws.zy_out,
                 &ws.zy_target,
                 zy,
@@ -444,6 +446,7 @@ impl<T: Real> Trainer<T> {
                 copy_cols(gen_out, dim, 0, NDIM_X, &mut ws.x_gen);
                 ws.g_x_gen.fill(T::zero());
                 let v = mmd_multiscale(
+                    &mut ws.mmd,
                     &ws.x_gen,
                     &ws.x,
                     NDIM_X,

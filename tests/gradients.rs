@@ -6,7 +6,7 @@ mod common;
 use common::{assert_gradients_agree, numeric_gradient, randn};
 use inn_playground::config::{LossTerm, Preset};
 use inn_playground::inn::{CouplingBlock, Invertible, InvertibleNet, Permutation};
-use inn_playground::loss::{max_likelihood, mmd_multiscale, mse};
+use inn_playground::loss::{max_likelihood, mmd_multiscale, mse, MmdScratch};
 use inn_playground::nn::{Mlp, MlpCache};
 use inn_playground::rng::Rng;
 use inn_playground::{LabelMap, Trainer};
@@ -134,12 +134,28 @@ fn mmd_loss_including_the_partial_gradient_of_l_z() {
     let mut x = randn(&mut rng, n * d, 0.5);
     let y = randn(&mut rng, m * d, 0.5);
     let mut g = vec![0.0; n * d];
-    mmd_multiscale(&x, &y, d, 2.0, Some((&mut g, d)));
-    let num = numeric_gradient(&mut x, |x| 2.0 * mmd_multiscale(x, &y, d, 1.0, None));
+    mmd_multiscale(
+        &mut MmdScratch::default(),
+        &x,
+        &y,
+        d,
+        2.0,
+        Some((&mut g, d)),
+    );
+    let num = numeric_gradient(&mut x, |x| {
+        2.0 * mmd_multiscale(&mut MmdScratch::default(), x, &y, d, 1.0, None)
+    });
     assert_gradients_agree("mmd", &g, &num);
     // Only the first column: the entries of the others must be left alone.
     let mut g1 = vec![0.0; n];
-    mmd_multiscale(&x, &y, d, 1.0, Some((&mut g1, 1)));
+    mmd_multiscale(
+        &mut MmdScratch::default(),
+        &x,
+        &y,
+        d,
+        1.0,
+        Some((&mut g1, 1)),
+    );
     let first: Vec<f64> = num.iter().step_by(d).map(|v| v / 2.0).collect();
     assert_gradients_agree("mmd first column", &g1, &first);
 }

@@ -6,5 +6,5 @@ mod mmd;
 mod mse;
 
 pub use ml::max_likelihood;
-pub use mmd::{mmd_multiscale, MMD_WIDTHS};
+pub use mmd::{mmd, mmd_multiscale, MmdScratch, MMD_WIDTHS};
 pub use mse::mse;

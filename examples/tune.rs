@@ -1,0 +1,105 @@
+//! Trains one configuration and prints the fidelity every few hundred steps:
+//! the tool used to choose the `fast` preset.
+//! `cargo run --release --example tune -- some 1 3000 [key=value ...]`
+
+use inn_playground::evaluate::evaluate;
+use inn_playground::metrics::FIDELITY_BAR;
+use inn_playground::{LabelMap, Preset, Trainer};
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let labels = LabelMap::parse(&args[0]).unwrap();
+    let seed: u64 = args[1].parse().unwrap();
+    let steps: u64 = args[2].parse().unwrap();
+    let mut c = Preset::Fast.config(labels, seed);
+    for kv in &args[3..] {
+        let (k, v) = kv.split_once('=').unwrap();
+        let f: f64 = v.parse().unwrap();
+        match k {
+            "blocks" => c.blocks = f as usize,
+            "hidden" => c.hidden = f as usize,
+            "depth" => c.depth = f as usize,
+            "batch" => c.batch = f as usize,
+            "lr" => c.lr = f,
+            "lr_final" => c.lr_final = f,
+            "steps" => c.steps = f as usize,
+            "ramp" => c.ramp_steps = f as usize,
+            "ynoise" => c.y_noise = f,
+            "padnoise" => c.pad_noise = f,
+            "ndim" => c.ndim_tot = f as usize,
+            "wy" => c.losses.y.weight = f,
+            "wz" => c.losses.z.weight = f,
+            "wx" => c.losses.x.weight = f,
+            "wrec" => c.losses.rec.weight = f,
+            "wml" => {
+                c.losses.ml.weight = f;
+                c.losses.ml.on = f > 0.0
+            }
+            "mlsigma" => c.ml_sigma = f,
+            "clamp" => c.clamp = f,
+            "b1" => c.beta1 = f,
+            "b2" => c.beta2 = f,
+            _ => panic!("unknown {k}"),
+        }
+    }
+    let noise = inn_playground::train::SampleNoise(
+        std::env::var("NOISE")
+            .map(|v| v.parse().unwrap())
+            .unwrap_or(1.0),
+    );
+    let mut t: Trainer = Trainer::new(&c).unwrap();
+    let every = (steps / 10).max(1);
+    let mut train_time = 0.0;
+    for s in 1..=steps {
+        let t0 = Instant::now();
+        let r = t.step().unwrap();
+        train_time += t0.elapsed().as_secs_f64();
+        if s % every == 0 && std::env::var("EVAL").is_err() {
+            let e = evaluate(&mut t, 2000, 99, noise);
+            let worst_in = e.labels.iter().map(|l| l.in_correct).fold(1.0, f64::min);
+            let worst_wrong = e.labels.iter().map(|l| l.in_wrong).fold(0.0, f64::max);
+            let worst_mass = e
+                .labels
+                .iter()
+                .map(|l| l.max_mass_error)
+                .fold(0.0, f64::max);
+            let spreads: Vec<f64> = e
+                .labels
+                .iter()
+                .flat_map(|l| l.modes.iter().map(|m| m.spread_ratio))
+                .collect();
+            let smin = spreads.iter().cloned().fold(9.0, f64::min);
+            let smax = spreads.iter().cloned().fold(0.0, f64::max);
+            let off = e
+                .labels
+                .iter()
+                .flat_map(|l| l.modes.iter().map(|m| m.centre_offset))
+                .fold(0.0, f64::max);
+            let fails: usize = e
+                .labels
+                .iter()
+                .map(|l| FIDELITY_BAR.failures(l).len())
+                .sum();
+            println!(
+                "step {s:5} t {train_time:6.2}s loss {:8.3} in {worst_in:.3} wrong {worst_wrong:.3} mass {worst_mass:.3} spread {smin:.2}-{smax:.2} off {off:.3} fails {fails}",
+                r.losses.total
+            );
+            if s == steps {
+                for l in &e.labels {
+                    println!(
+                        "  label {} in {:.3} wrong {:.3} mass {:.3} spreads {:?}",
+                        l.label,
+                        l.in_correct,
+                        l.in_wrong,
+                        l.max_mass_error,
+                        l.modes
+                            .iter()
+                            .map(|m| (m.spread_ratio * 100.0).round() / 100.0)
+                            .collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
+    }
+}
