@@ -28,6 +28,7 @@ fn main() {
             "ynoise" => c.y_noise = f,
             "padnoise" => c.pad_noise = f,
             "ndim" => c.ndim_tot = f as usize,
+            "nz" => c.ndim_z = f as usize,
             "wy" => c.losses.y.weight = f,
             "wz" => c.losses.z.weight = f,
             "wx" => c.losses.x.weight = f,

@@ -166,9 +166,9 @@ fn train(args: &[String], err: &mut dyn Write) -> Result<(), String> {
     let config = preset.config(labels(&f)?, number(&f, "seed", None)?);
     let steps: u64 = number(&f, "steps", Some(config.steps as u64))?;
     let path = required(&f, "out")?;
+    let mut t: Trainer = Trainer::new(&config).map_err(|e| e.to_string())?;
     // Fail on an unwritable path before spending minutes training.
     std::fs::write(path, b"").map_err(|e| format!("cannot write {path}: {e}"))?;
-    let mut t: Trainer = Trainer::new(&config).map_err(|e| e.to_string())?;
     let quiet = f.contains_key("quiet");
     let start = Instant::now();
     let mut last_print = 0.0;

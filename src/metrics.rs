@@ -66,6 +66,8 @@ pub const FIDELITY_BAR: FidelityBar = FidelityBar {
 
 impl FidelityBar {
     /// The reasons `s` misses the bar; empty when it passes.
+    // Negated comparisons on purpose: a NaN score must fail every check.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     pub fn failures(&self, s: &LabelScore) -> Vec<String> {
         let mut f = Vec::new();
         if !(s.in_correct >= self.min_in_correct) {

@@ -5,7 +5,7 @@
 
 use crate::config::{ValidConfig, NDIM_X};
 use crate::error::Error;
-use crate::inn::{Invertible, InvertibleNet, NetCache, Permutation};
+use crate::inn::{Invertible, InvertibleNet, NetCache, Permutation, Scratch};
 use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
 use crate::loss::{max_likelihood, mmd_multiscale, mse, MmdScratch};
 use crate::optim::{Adam, AdamSettings};
@@ -71,6 +71,7 @@ struct Workspace<T> {
     detached: Vec<T>,
     hold_detached: bool,
     mmd: MmdScratch<T>,
+    scratch: Scratch<T>,
     fwd: NetCache<T>,
     inv: NetCache<T>,
 }
@@ -404,7 +405,15 @@ impl<T: Real> Trainer<T> {
         }
         if wy > 0.0 || wz > 0.0 || wml > 0.0 {
             let gl = (wml > 0.0).then_some(ws.g_logdet.as_slice());
-            net.backward_forward(params, grads, &ws.g_out, gl, &mut ws.fwd, &mut ws.g_in);
+            net.backward_forward(
+                params,
+                grads,
+                &ws.g_out,
+                gl,
+                &mut ws.fwd,
+                &mut ws.scratch,
+                &mut ws.g_in,
+            );
         }
 
         if wrec > 0.0 || wx > 0.0 {
@@ -462,6 +471,7 @@ impl<T: Real> Trainer<T> {
                 &ws.g_rev,
                 None,
                 &mut ws.inv,
+                &mut ws.scratch,
                 &mut ws.g_rev_in,
             );
         }

@@ -7,7 +7,7 @@ use common::{assert_gradients_agree, numeric_gradient, randn};
 use inn_playground::config::{LossTerm, Preset};
 use inn_playground::inn::{CouplingBlock, Invertible, InvertibleNet, Permutation};
 use inn_playground::loss::{max_likelihood, mmd_multiscale, mse, MmdScratch};
-use inn_playground::nn::{Mlp, MlpCache};
+use inn_playground::nn::{Mlp, MlpCache, MlpScratch};
 use inn_playground::rng::Rng;
 use inn_playground::{LabelMap, Trainer};
 
@@ -29,7 +29,14 @@ fn mlp_weights_and_inputs() {
     mlp.forward(&params, &x, rows, &mut cache);
     let mut grads = vec![0.0; offset];
     let mut gx = vec![0.0; rows * 3];
-    mlp.backward(&params, &mut grads, &r, &mut cache, &mut gx);
+    mlp.backward(
+        &params,
+        &mut grads,
+        &r,
+        &cache,
+        &mut MlpScratch::default(),
+        &mut gx,
+    );
     let xs = x.clone();
     let num_p = numeric_gradient(&mut params, |p| loss(p, &xs));
     assert_gradients_agree("mlp weights", &grads, &num_p);
@@ -74,6 +81,7 @@ fn check_invertible<L: Invertible<f64>>(
             &r_out,
             Some(&r_ld),
             &mut cache,
+            &mut Default::default(),
             &mut gx,
         );
     } else {
@@ -83,6 +91,7 @@ fn check_invertible<L: Invertible<f64>>(
             &r_out,
             Some(&r_ld),
             &mut cache,
+            &mut Default::default(),
             &mut gx,
         );
     }

@@ -8,7 +8,7 @@
 //! with the soft clamp a(s) = clamp * 0.636 * atan(s / clamp), so |a| < clamp
 //! and exp(a) can neither vanish nor explode. log|det J| = sum a(s1) + sum a(s2).
 
-use super::Invertible;
+use super::{Invertible, Scratch};
 use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
 use crate::nn::{Mlp, MlpCache};
 
@@ -272,6 +272,7 @@ impl<T: Real> Invertible<T> for CouplingBlock {
         grad_y: &[T],
         grad_logdet: Option<&[T]>,
         c: &mut CouplingCache<T>,
+        scratch: &mut Scratch<T>,
         grad_x: &mut [T],
     ) {
         let (d1, d2, dim) = (self.d1, self.d2, self.dim);
@@ -293,7 +294,8 @@ impl<T: Real> Invertible<T> for CouplingBlock {
         );
         scale_by(&mut c.g2, &c.e1); // now dL/du2 (direct part)
         ensure_len(&mut c.gin, rows * d1);
-        self.net1.backward(p, grads, &c.gr, &mut c.net1, &mut c.gin);
+        self.net1
+            .backward(p, grads, &c.gr, &c.net1, scratch, &mut c.gin);
         add_into(&mut c.g1, &c.gin); // total dL/dv1
                                      // v1 = u1 * e2 + t2, [s2, t2] = net2(u2)
         ensure_len(&mut c.gr, rows * 2 * d1);
@@ -309,7 +311,8 @@ impl<T: Real> Invertible<T> for CouplingBlock {
         );
         scale_by(&mut c.g1, &c.e2); // dL/du1
         ensure_len(&mut c.gin, rows * d2);
-        self.net2.backward(p, grads, &c.gr, &mut c.net2, &mut c.gin);
+        self.net2
+            .backward(p, grads, &c.gr, &c.net2, scratch, &mut c.gin);
         add_into(&mut c.g2, &c.gin); // total dL/du2
         paste_cols(&c.g1, d1, grad_x, dim, 0);
         paste_cols(&c.g2, d2, grad_x, dim, d1);
@@ -322,6 +325,7 @@ impl<T: Real> Invertible<T> for CouplingBlock {
         grad_x: &[T],
         grad_logdet: Option<&[T]>,
         c: &mut CouplingCache<T>,
+        scratch: &mut Scratch<T>,
         grad_y: &mut [T],
     ) {
         let (d1, d2, dim) = (self.d1, self.d2, self.dim);
@@ -334,14 +338,16 @@ impl<T: Real> Invertible<T> for CouplingBlock {
         raw_grad(true, d1, &c.g1, &c.h1, &c.e2, &c.c2, grad_logdet, &mut c.gr);
         scale_by(&mut c.g1, &c.e2); // dL/dv1 (direct part)
         ensure_len(&mut c.gin, rows * d2);
-        self.net2.backward(p, grads, &c.gr, &mut c.net2, &mut c.gin);
+        self.net2
+            .backward(p, grads, &c.gr, &c.net2, scratch, &mut c.gin);
         add_into(&mut c.g2, &c.gin); // total dL/du2
                                      // u2 = (v2 - t1) * e1, [s1, t1] = net1(v1)
         ensure_len(&mut c.gr, rows * 2 * d2);
         raw_grad(true, d2, &c.g2, &c.h2, &c.e1, &c.c1, grad_logdet, &mut c.gr);
         scale_by(&mut c.g2, &c.e1); // dL/dv2
         ensure_len(&mut c.gin, rows * d1);
-        self.net1.backward(p, grads, &c.gr, &mut c.net1, &mut c.gin);
+        self.net1
+            .backward(p, grads, &c.gr, &c.net1, scratch, &mut c.gin);
         add_into(&mut c.g1, &c.gin); // total dL/dv1
         paste_cols(&c.g1, d1, grad_y, dim, 0);
         paste_cols(&c.g2, d2, grad_y, dim, d1);

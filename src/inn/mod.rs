@@ -14,6 +14,7 @@ pub use net::{InvertibleNet, NetCache};
 pub use permute::Permutation;
 
 use crate::linalg::Real;
+pub use crate::nn::MlpScratch as Scratch;
 
 /// One invertible layer on `rows x dim` row-major batches.
 pub trait Invertible<T: Real> {
@@ -47,7 +48,7 @@ pub trait Invertible<T: Real> {
 
     /// Backpropagates through the last `forward`: given dL/dy and dL/dlogdet
     /// (per row, or none), adds the parameter gradients into `grads` and
-    /// writes dL/dx into `grad_x`.
+    /// writes dL/dx into `grad_x`. `scratch` holds nothing between calls.
     #[allow(clippy::too_many_arguments)]
     fn backward_forward(
         &self,
@@ -56,6 +57,7 @@ pub trait Invertible<T: Real> {
         grad_y: &[T],
         grad_logdet: Option<&[T]>,
         cache: &mut Self::Cache,
+        scratch: &mut Scratch<T>,
         grad_x: &mut [T],
     );
 
@@ -69,6 +71,7 @@ pub trait Invertible<T: Real> {
         grad_x: &[T],
         grad_logdet: Option<&[T]>,
         cache: &mut Self::Cache,
+        scratch: &mut Scratch<T>,
         grad_y: &mut [T],
     );
 }

@@ -1,7 +1,7 @@
 //! The invertible network: coupling blocks, each followed by a fixed random
 //! permutation, all reading one flat parameter vector.
 
-use super::{CouplingBlock, CouplingCache, Invertible, Permutation};
+use super::{CouplingBlock, CouplingCache, Invertible, Permutation, Scratch};
 use crate::linalg::{ensure_len, Real};
 
 /// `f = P_k . C_k . ... . P_1 . C_1` on `dim` channels.
@@ -113,12 +113,13 @@ impl<T: Real> Invertible<T> for InvertibleNet {
         grad_y: &[T],
         grad_logdet: Option<&[T]>,
         c: &mut NetCache<T>,
+        scratch: &mut Scratch<T>,
         grad_x: &mut [T],
     ) {
         c.a.copy_from_slice(grad_y);
         for ((block, perm), bc) in self.blocks.iter().zip(&self.perms).zip(&mut c.blocks).rev() {
-            perm.backward_forward(p, grads, &c.a, None, &mut (), &mut c.b);
-            block.backward_forward(p, grads, &c.b, grad_logdet, bc, &mut c.a);
+            perm.backward_forward(p, grads, &c.a, None, &mut (), scratch, &mut c.b);
+            block.backward_forward(p, grads, &c.b, grad_logdet, bc, scratch, &mut c.a);
         }
         grad_x.copy_from_slice(&c.a);
     }
@@ -130,12 +131,13 @@ impl<T: Real> Invertible<T> for InvertibleNet {
         grad_x: &[T],
         grad_logdet: Option<&[T]>,
         c: &mut NetCache<T>,
+        scratch: &mut Scratch<T>,
         grad_y: &mut [T],
     ) {
         c.a.copy_from_slice(grad_x);
         for ((block, perm), bc) in self.blocks.iter().zip(&self.perms).zip(&mut c.blocks) {
-            block.backward_inverse(p, grads, &c.a, grad_logdet, bc, &mut c.b);
-            perm.backward_inverse(p, grads, &c.b, None, &mut (), &mut c.a);
+            block.backward_inverse(p, grads, &c.a, grad_logdet, bc, scratch, &mut c.b);
+            perm.backward_inverse(p, grads, &c.b, None, &mut (), scratch, &mut c.a);
         }
         grad_y.copy_from_slice(&c.a);
     }

@@ -1,7 +1,7 @@
 //! A fixed channel permutation: mixes the halves between coupling blocks.
 //! Volume-preserving, so it adds nothing to log|det J|.
 
-use super::Invertible;
+use super::{Invertible, Scratch};
 use crate::linalg::Real;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +66,7 @@ impl<T: Real> Invertible<T> for Permutation {
         gy: &[T],
         _: Option<&[T]>,
         _: &mut (),
+        _: &mut Scratch<T>,
         gx: &mut [T],
     ) {
         permute_rows(&self.perm, gy, gx, false);
@@ -78,6 +79,7 @@ impl<T: Real> Invertible<T> for Permutation {
         gx: &[T],
         _: Option<&[T]>,
         _: &mut (),
+        _: &mut Scratch<T>,
         gy: &mut [T],
     ) {
         permute_rows(&self.perm, gx, gy, true);

@@ -2,13 +2,14 @@
 //! multiquadratic kernel k(a, b) = sum_h h^2 / (h^2 + |a - b|^2).
 //!
 //! Estimator: mean(K_xx) + mean(K_yy) - 2 mean(K_xy), biased, diagonal kept
-//! (as in the official notebook). Squared distances come from one matrix
-//! product per block (|a|^2 + |b|^2 - 2 a.b, as the notebook computes them);
-//! every kernel width then shares them in one vectorisable pass that also
-//! leaves dk/dd2 behind, and the gradient is two more matrix products:
-//! d/dx_i sum_j k(|x_i - b_j|^2) = 2 (x_i sum_j k'_ij - sum_j k'_ij b_j).
+//! (as in the official notebook). The dimensions are small (2 to 10), so
+//! each pair's squared distance is summed directly (exact, unlike the
+//! notebook's |a|^2 + |b|^2 - 2 a.b) and shared by every kernel width, and
+//! the gradient d/dx_i sum_j k(|x_i - b_j|^2) = 2 (x_i sum_j k'_ij -
+//! sum_j k'_ij b_j) is accumulated in the same pass: no pair matrix is
+//! ever stored.
 
-use crate::linalg::{ensure_len, gemm_nn, gemm_nt, Real};
+use crate::linalg::{ensure_len, Real};
 
 /// Kernel widths h of the official notebook.
 pub const MMD_WIDTHS: [f64; 3] = [0.05, 0.2, 0.9];
@@ -16,42 +17,38 @@ pub const MMD_WIDTHS: [f64; 3] = [0.05, 0.2, 0.9];
 /// Buffers of one MMD evaluation, reused from step to step.
 #[derive(Clone, Debug, Default)]
 pub struct MmdScratch<T> {
-    norms_a: Vec<T>,
-    norms_b: Vec<T>,
-    /// Gram matrix, then overwritten with dk/dd2 per pair.
-    pairs: Vec<T>,
-    /// Row sums of dk/dd2.
-    row_sums: Vec<T>,
-    /// dk/dd2 times b.
-    weighted: Vec<T>,
+    /// The second sample set transposed (`d x m`), so that a pass over the
+    /// pairs of one row reads each coordinate contiguously.
+    b_cols: Vec<T>,
 }
 
-/// Partial sums kept per row pass (one SIMD register of f32 on wasm/SSE, half of AVX).
+/// Partial sums kept per row pass: one 256-bit register of f32, two of
+/// simd128. A single running sum would fix the order of the additions and
+/// keep the compiler from vectorising.
 const LANES: usize = 8;
 
 /// The kernel summed over the widths, and its derivative in d2.
 #[inline(always)]
 fn kernel<T: Real>(h2: &[T; 3], d2: T) -> (T, T) {
-    let (r0, r1, r2) = (
-        T::one() / (h2[0] + d2),
-        T::one() / (h2[1] + d2),
-        T::one() / (h2[2] + d2),
-    );
+    // One division for the three reciprocals (divisions cost several
+    // multiplications each, and this runs for every pair of every batch).
+    let (a, b, c) = (h2[0] + d2, h2[1] + d2, h2[2] + d2);
+    let ab = a * b;
+    let inv = T::one() / (ab * c);
+    let (r0, r1, r2) = (b * c * inv, a * c * inv, ab * inv);
     let k = h2[0] * r0 + h2[1] * r1 + h2[2] * r2;
     let dk = -(h2[0] * r0 * r0 + h2[1] * r1 * r1 + h2[2] * r2 * r2);
     (k, dk)
 }
 
-fn sq_norms<T: Real>(rows: &[T], d: usize, out: &mut Vec<T>) {
-    ensure_len(out, rows.len() / d);
-    for (o, r) in out.iter_mut().zip(rows.chunks_exact(d)) {
-        *o = r.iter().fold(T::zero(), |s, v| s + *v * *v);
-    }
-}
+/// Most columns the gradient can be taken for (z of the toy is 2-D).
+const MAX_GRAD_COLS: usize = 8;
 
-/// Sum of k over all pairs of rows of `a` (`n x d`) and `b` (`m x d`). With
-/// `grad = Some((g, gc, scale))`, adds `scale * d/da_i sum_j k(a_i, b_j)` to
-/// the first `gc` columns of row i of `g` (`n x gc`).
+/// Sum of k over all pairs of rows of `a` (`n x d`) and `b` (`m x d`), in
+/// one pass over the pairs that computes each distance once for all widths.
+/// With `grad = Some((g, gc, scale))`, adds `scale * d/da_i sum_j k(a_i, b_j)`
+/// = `scale * 2 sum_j k'_ij (a_i - b_j)` to the first `gc` columns of row i
+/// of `g` (`n x gc`).
 fn block_sum<T: Real>(
     a: &[T],
     b: &[T],
@@ -59,55 +56,56 @@ fn block_sum<T: Real>(
     s: &mut MmdScratch<T>,
     grad: Option<(&mut [T], usize, T)>,
 ) -> T {
-    let (n, m) = (a.len() / d, b.len() / d);
-    sq_norms(a, d, &mut s.norms_a);
-    sq_norms(b, d, &mut s.norms_b);
-    ensure_len(&mut s.pairs, n * m);
-    gemm_nt(n, d, m, a, b, T::zero(), &mut s.pairs);
+    let m = b.len() / d;
+    let m_pad = m.div_ceil(LANES) * LANES;
+    // Transposed, padded copy of b; padding lanes are masked out below.
+    ensure_len(&mut s.b_cols, d * m_pad);
+    for (j, row) in b.chunks_exact(d).enumerate() {
+        for (l, v) in row.iter().enumerate() {
+            s.b_cols[l * m_pad + j] = *v;
+        }
+    }
     let h2 = MMD_WIDTHS.map(|h| T::of(h * h));
-    let (two, zero) = (T::of(2.0), T::zero());
-    ensure_len(&mut s.row_sums, n);
+    let gc = grad.as_ref().map_or(0, |g| g.1).min(MAX_GRAD_COLS);
+    let mut grad = grad;
     let mut total = T::zero();
-    for ((row, na), rs) in s
-        .pairs
-        .chunks_exact_mut(m)
-        .zip(&s.norms_a)
-        .zip(&mut s.row_sums)
-    {
-        // LANES independent partial sums, so the compiler can vectorise
-        // (a single running sum would fix the order of the additions).
+    for (i, ai) in a.chunks_exact(d).enumerate() {
         let mut acc_k = [T::zero(); LANES];
         let mut acc_dk = [T::zero(); LANES];
-        let mut chunks = row.chunks_exact_mut(LANES);
-        let mut nb_chunks = s.norms_b.chunks_exact(LANES);
-        for (pc, nc) in (&mut chunks).zip(&mut nb_chunks) {
-            for l in 0..LANES {
-                let (k, dk) = kernel(&h2, (*na + nc[l] - two * pc[l]).max(zero));
-                acc_k[l] += k;
-                acc_dk[l] += dk;
-                pc[l] = dk;
+        let mut acc_db = [[T::zero(); LANES]; MAX_GRAD_COLS];
+        for j0 in (0..m_pad).step_by(LANES) {
+            let mut d2 = [T::zero(); LANES];
+            for (l, al) in ai.iter().enumerate() {
+                let col = &s.b_cols[l * m_pad + j0..l * m_pad + j0 + LANES];
+                for lane in 0..LANES {
+                    let diff = *al - col[lane];
+                    d2[lane] += diff * diff;
+                }
+            }
+            let live = (m - j0).min(LANES);
+            let mut dks = [T::zero(); LANES];
+            for lane in 0..LANES {
+                let (k, dk) = kernel(&h2, d2[lane]);
+                // Padding lanes contribute nothing.
+                let on = if lane < live { T::one() } else { T::zero() };
+                acc_k[lane] += on * k;
+                dks[lane] = on * dk;
+                acc_dk[lane] += dks[lane];
+            }
+            for (l, acc) in acc_db.iter_mut().enumerate().take(gc) {
+                let col = &s.b_cols[l * m_pad + j0..l * m_pad + j0 + LANES];
+                for lane in 0..LANES {
+                    acc[lane] += dks[lane] * col[lane];
+                }
             }
         }
-        for (p, nb) in chunks
-            .into_remainder()
-            .iter_mut()
-            .zip(nb_chunks.remainder())
-        {
-            let (k, dk) = kernel(&h2, (*na + *nb - two * *p).max(zero));
-            acc_k[0] += k;
-            acc_dk[0] += dk;
-            *p = dk;
-        }
-        total += acc_k.iter().fold(T::zero(), |a, b| a + *b);
-        *rs = acc_dk.iter().fold(T::zero(), |a, b| a + *b);
-    }
-    if let Some((g, gc, scale)) = grad {
-        ensure_len(&mut s.weighted, n * d);
-        gemm_nn(n, m, d, &s.pairs, b, T::zero(), &mut s.weighted);
-        let c = two * scale;
-        for i in 0..n {
+        total += acc_k.iter().fold(T::zero(), |x, y| x + *y);
+        if let Some((g, cols, scale)) = grad.as_mut() {
+            let row_dk = acc_dk.iter().fold(T::zero(), |x, y| x + *y);
+            let c = T::of(2.0) * *scale;
             for l in 0..gc {
-                g[i * gc + l] += c * (a[i * d + l] * s.row_sums[i] - s.weighted[i * d + l]);
+                let weighted = acc_db[l].iter().fold(T::zero(), |x, y| x + *y);
+                g[i * *cols + l] += c * (ai[l] * row_dk - weighted);
             }
         }
     }
@@ -128,6 +126,10 @@ pub fn mmd_multiscale<T: Real>(
 ) -> T {
     let (n, m) = (x.len() / d, y.len() / d);
     assert!(n > 0 && m > 0, "MMD of an empty sample");
+    assert!(
+        grad.as_ref().is_none_or(|g| g.1 <= MAX_GRAD_COLS),
+        "MMD gradient for more than {MAX_GRAD_COLS} columns"
+    );
     let (nf, mf) = (T::of(n as f64), T::of(m as f64));
     let two = T::of(2.0);
     let mut grad = grad;

@@ -21,14 +21,21 @@ pub struct Mlp {
     layers: Vec<Dense>,
 }
 
-/// What a forward pass keeps for its backward pass, and scratch for it.
-/// One cache per call site; buffers are reused across steps.
+/// What a forward pass keeps for its backward pass. One cache per call
+/// site; buffers are reused across steps.
 #[derive(Clone, Debug, Default)]
 pub struct MlpCache<T> {
     /// `acts[0]` is the input; `acts[i]` the (post-ReLU) output of layer `i-1`;
     /// the last is the network output.
     acts: Vec<Vec<T>>,
     rows: usize,
+}
+
+/// Transient buffers of a backward pass. One is shared by every network of
+/// a model: it holds nothing between calls, and keeping one per network
+/// would double the memory of the widest layers.
+#[derive(Clone, Debug, Default)]
+pub struct MlpScratch<T> {
     grad_a: Vec<T>,
     grad_b: Vec<T>,
 }
@@ -127,16 +134,13 @@ impl Mlp {
         params: &[T],
         grads: &mut [T],
         grad_out: &[T],
-        cache: &mut MlpCache<T>,
+        cache: &MlpCache<T>,
+        scratch: &mut MlpScratch<T>,
         grad_in: &mut [T],
     ) {
         let rows = cache.rows;
-        let MlpCache {
-            acts,
-            grad_a,
-            grad_b,
-            ..
-        } = cache;
+        let acts = &cache.acts;
+        let MlpScratch { grad_a, grad_b } = scratch;
         ensure_len(grad_a, grad_out.len());
         grad_a.copy_from_slice(grad_out);
         for (i, layer) in self.layers.iter().enumerate().rev() {
@@ -184,9 +188,7 @@ impl Mlp {
                 );
                 // ReLU: the gradient passes where the activation was positive.
                 for (g, a) in grad_b.iter_mut().zip(x.iter()) {
-                    if *a <= T::zero() {
-                        *g = T::zero();
-                    }
+                    *g = if *a > T::zero() { *g } else { T::zero() };
                 }
                 std::mem::swap(grad_a, grad_b);
             }

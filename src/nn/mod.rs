@@ -2,4 +2,4 @@
 
 mod mlp;
 
-pub use mlp::{Mlp, MlpCache};
+pub use mlp::{Mlp, MlpCache, MlpScratch};

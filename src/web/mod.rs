@@ -1,1 +1,35 @@
-//! Browser bindings.
+//! The browser binding: what the page's JavaScript may call. Everything
+//! here converts between JS values and the core; the maths stays in the
+//! core. Data crosses as flat `Float32Array`s.
+
+mod page;
+mod plot;
+mod selftest;
+mod trainer;
+
+pub use page::*;
+pub use plot::draw_losses;
+pub use trainer::WasmTrainer;
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `self.innPanic(message)`, defined by the page and the worker.
+    #[wasm_bindgen(js_namespace = self, js_name = innPanic)]
+    fn report_panic(message: &str);
+}
+
+/// Routes Rust panics to the page, which shows the message and offers a
+/// reload (the configuration is in the link, so nothing is lost).
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        report_panic(&info.to_string());
+    }));
+}
+
+/// A core error as a JS exception with the core's message.
+pub(crate) fn js_err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}

@@ -1,1 +1,52 @@
-fn main() {}
+//! `cargo xtask <command>`: everything a fresh machine needs, from the
+//! repository alone.
+//!
+//! - `serve [--port N]`: build the page and serve it on 127.0.0.1.
+//! - `dist [--out DIR]`: write the page as static files (default `dist/`).
+//! - `test`: set up what the tests need, then run the native tests, the
+//!   wasm tests and the end-to-end tests in headless Chromium.
+//! - `bench`: print the speed figures and write `target/bench.jsonl`.
+
+mod bench;
+mod build;
+mod serve;
+mod setup;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The repository root (the parent of this crate).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_path_buf()
+}
+
+/// Value of `--name value` in `args`, if given.
+pub fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+const USAGE: &str = "usage: cargo xtask serve [--port 8000] | dist [--out dist] | test | bench";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve::run(&args[1..]),
+        Some("dist") => build::dist(&args[1..]),
+        Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! What the main thread asks of the core: reading and writing links, the
+//! exact posterior for the views, and the wasm self-test.
+
+use crate::config::Preset;
+use crate::hash::{parse_hash, properties, to_hash, with_setting, Kind, PageState};
+use crate::problem::{GaussianMixture, LabelMap};
+use crate::rng::Rng;
+use js_sys::Float32Array;
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+
+fn link_json(state: &PageState, notices: &[String]) -> String {
+    json!({
+        "hash": to_hash(state),
+        "notices": notices,
+        "preset": state.preset.name(),
+        "explanation": state.preset.explanation(),
+        "config": state.config,
+        "nLabels": state.config.ndim_y(),
+        "abcEps": state.abc_eps,
+        "abcBudget": state.abc_budget,
+    })
+    .to_string()
+}
+
+/// Reads a URL hash: `{hash, notices, preset, explanation, config, ...}`
+/// as JSON, where `hash` is the normalised link and `notices` says what was
+/// replaced or clamped.
+#[wasm_bindgen(js_name = parseLink)]
+pub fn parse_link(hash: &str) -> String {
+    let (state, notices) = parse_hash(hash);
+    link_json(&state, &notices)
+}
+
+/// The link with one setting changed, in the same shape as [`parse_link`].
+#[wasm_bindgen(js_name = withSetting)]
+pub fn with_setting_link(hash: &str, key: &str, value: &str) -> String {
+    let (state, notices) = with_setting(hash, key, value);
+    link_json(&state, &notices)
+}
+
+/// The settings a link may carry with their type and range, as JSON.
+#[wasm_bindgen(js_name = settingsTable)]
+pub fn settings_table() -> String {
+    let rows: Vec<_> = properties()
+        .iter()
+        .map(|p| match &p.kind {
+            Kind::Int { min, max, .. } => json!({"key": p.key, "type": "int", "min": min, "max": max}),
+            Kind::Real { min, max, min_exclusive, .. } => {
+                json!({"key": p.key, "type": "real", "min": min, "max": max, "minExclusive": min_exclusive})
+            }
+            Kind::Bool { .. } => json!({"key": p.key, "type": "bool"}),
+        })
+        .collect();
+    let presets: Vec<_> = Preset::ALL
+        .iter()
+        .map(|p| json!({"name": p.name(), "explanation": p.explanation()}))
+        .collect();
+    json!({"settings": rows, "presets": presets}).to_string()
+}
+
+fn toy(labels: &str) -> Result<GaussianMixture, JsError> {
+    LabelMap::parse(labels)
+        .map(GaussianMixture::toy)
+        .ok_or_else(|| JsError::new("labels must be all, some or none"))
+}
+
+/// `n` exact posterior samples of `label` (x0, x1 pairs).
+#[wasm_bindgen(js_name = exactSamples)]
+pub fn exact_samples(
+    labels: &str,
+    label: usize,
+    n: usize,
+    seed: f64,
+) -> Result<Float32Array, JsError> {
+    let g = toy(labels)?;
+    let s = g
+        .sample_posterior(&mut Rng::new(seed as u64), label, n)
+        .map_err(super::js_err)?;
+    Ok(Float32Array::from(
+        s.iter().map(|&v| v as f32).collect::<Vec<_>>().as_slice(),
+    ))
+}
+
+/// `n` prior samples with their labels: `[x0, x1, label, ...]`.
+#[wasm_bindgen(js_name = priorSamples)]
+pub fn prior_samples(labels: &str, n: usize, seed: f64) -> Result<Float32Array, JsError> {
+    let g = toy(labels)?;
+    let mut rng = Rng::new(seed as u64);
+    let mut out = Vec::with_capacity(3 * n);
+    for _ in 0..n {
+        let (p, mode) = g.sample(&mut rng);
+        out.extend([p[0] as f32, p[1] as f32, g.modes()[mode].label as f32]);
+    }
+    Ok(Float32Array::from(out.as_slice()))
+}
+
+/// The mixture density on a `w x h` grid over `[lo, hi]^2`, row by row from
+/// the top; restricted to `label`'s modes when `label >= 0`.
+#[wasm_bindgen(js_name = densityGrid)]
+pub fn density_grid(
+    labels: &str,
+    label: i32,
+    w: usize,
+    h: usize,
+    lo: f64,
+    hi: f64,
+) -> Result<Float32Array, JsError> {
+    let g = toy(labels)?;
+    let only = usize::try_from(label).ok();
+    let mut out = Vec::with_capacity(w * h);
+    for r in 0..h {
+        let y = hi - (r as f64 + 0.5) / h as f64 * (hi - lo);
+        for c in 0..w {
+            let x = lo + (c as f64 + 0.5) / w as f64 * (hi - lo);
+            out.push(g.density([x, y], only) as f32);
+        }
+    }
+    Ok(Float32Array::from(out.as_slice()))
+}
+
+/// Checks of the maths as compiled to wasm (run by the browser tests):
+/// invertibility in f32, a gradient check in f64 and bit-identical
+/// determinism. Returns a JSON report.
+#[wasm_bindgen(js_name = selfTest)]
+pub fn self_test() -> String {
+    super::selftest::run().to_string()
+}
+
+/// Scores samples (x0, x1 pairs) of `label` against fresh exact samples of
+/// the same size, as the JSON of one label's scores (see `inn eval`).
+#[wasm_bindgen(js_name = scoreSamples)]
+pub fn score_samples(
+    labels: &str,
+    label: usize,
+    samples: &[f32],
+    seed: f64,
+) -> Result<String, JsError> {
+    let g = toy(labels)?;
+    if samples.len() < 2 {
+        return Err(JsError::new("no samples to score"));
+    }
+    let n = samples.len() / 2;
+    let mut rng = Rng::new(seed as u64);
+    let exact = g
+        .sample_posterior(&mut rng, label, n)
+        .map_err(super::js_err)?;
+    let again = g
+        .sample_posterior(&mut rng, label, n)
+        .map_err(super::js_err)?;
+    let s: Vec<f64> = samples.iter().map(|&v| f64::from(v)).collect();
+    let score = crate::metrics::score_label(&g, label, &s, &exact, &again);
+    Ok(serde_json::to_string(&score).unwrap_or_default())
+}
+
+/// Centres of the modes of `label`, as x0, x1 pairs.
+#[wasm_bindgen(js_name = modeCentres)]
+pub fn mode_centres(labels: &str, label: usize) -> Result<Float32Array, JsError> {
+    let g = toy(labels)?;
+    let c: Vec<f32> = g
+        .modes_of(label)
+        .flat_map(|m| g.modes()[m].centre.map(|v| v as f32))
+        .collect();
+    Ok(Float32Array::from(c.as_slice()))
+}

@@ -1,0 +1,96 @@
+//! The core's checks as compiled to wasm, run in Chromium by the browser
+//! tests: f32 arithmetic, libm and code generation differ from native, so
+//! the native tests alone do not cover the page.
+
+use crate::config::{LossTerm, Preset};
+use crate::inn::{Invertible, InvertibleNet, Permutation};
+use crate::problem::LabelMap;
+use crate::rng::Rng;
+use crate::train::Trainer;
+use serde_json::{json, Value};
+
+fn invertibility() -> (f64, f64) {
+    let mut rng = Rng::new(7);
+    let (dim, rows) = (16, 1000);
+    let perms = (0..6)
+        .map(|_| Permutation::new(rng.permutation(dim)).expect("perm"))
+        .collect();
+    let net = InvertibleNet::new(dim, 32, 2, 3.0, perms);
+    let mut params = vec![0.0f32; net.n_params()];
+    rng.fill_normal(&mut params, 0.12);
+    let mut x = vec![0.0f32; rows * dim];
+    rng.fill_normal(&mut x, 1.0);
+    let (mut y, mut back) = (vec![0.0f32; rows * dim], vec![0.0f32; rows * dim]);
+    let (mut lf, mut li) = (vec![0.0f32; rows], vec![0.0f32; rows]);
+    net.forward(&params, &x, rows, &mut y, &mut lf, &mut Default::default());
+    net.inverse(
+        &params,
+        &y,
+        rows,
+        &mut back,
+        &mut li,
+        &mut Default::default(),
+    );
+    let err = x
+        .iter()
+        .zip(&back)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0f32, f32::max);
+    let ld = lf
+        .iter()
+        .zip(&li)
+        .map(|(a, b)| (a + b).abs())
+        .fold(0.0f32, f32::max);
+    (f64::from(err), f64::from(ld))
+}
+
+fn gradient_check() -> f64 {
+    let mut c = Preset::Fast.config(LabelMap::Some, 3);
+    (c.blocks, c.hidden, c.batch, c.ramp_steps, c.init_scale) = (2, 6, 10, 0, 0.3);
+    c.losses.ml = LossTerm {
+        on: true,
+        weight: 0.5,
+    };
+    let mut t: Trainer<f64> = Trainer::new(&c).expect("valid");
+    t.draw_batch();
+    t.loss_and_gradient();
+    let analytic = t.grads().to_vec();
+    t.hold_detached(true);
+    let floor = (1e-5 * analytic.iter().fold(0.0f64, |m, g| m.max(g.abs()))).max(1e-7);
+    let h = 1e-6;
+    let mut worst: f64 = 0.0;
+    for i in (0..analytic.len()).step_by(7) {
+        let keep = t.params()[i];
+        t.params_mut()[i] = keep + h;
+        let up = t.loss_and_gradient().total;
+        t.params_mut()[i] = keep - h;
+        let down = t.loss_and_gradient().total;
+        t.params_mut()[i] = keep;
+        let numeric = (up - down) / (2.0 * h);
+        worst = worst
+            .max((numeric - analytic[i]).abs() / numeric.abs().max(analytic[i].abs()).max(floor));
+    }
+    worst
+}
+
+fn deterministic() -> bool {
+    let c = Preset::Fast.config(LabelMap::Some, 11);
+    let run = || {
+        let mut t: Trainer = Trainer::new(&c).expect("valid");
+        (0..20)
+            .map(|_| t.step().expect("finite").losses.total.to_bits())
+            .collect::<Vec<_>>()
+    };
+    run() == run()
+}
+
+/// Runs every check.
+pub fn run() -> Value {
+    let (inv_err, logdet_err) = invertibility();
+    json!({
+        "invertibilityMaxError": inv_err,
+        "logdetSumMaxError": logdet_err,
+        "gradientMaxRelError": gradient_check(),
+        "deterministic": deterministic(),
+    })
+}

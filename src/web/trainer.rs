@@ -1,0 +1,141 @@
+//! The trainer as the worker drives it.
+
+use super::js_err;
+use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
+use crate::evaluate::evaluate;
+use crate::hash::parse_hash;
+use crate::model_file::ModelFile;
+use crate::train::{SampleNoise, Trainer};
+use js_sys::Float32Array;
+use wasm_bindgen::prelude::*;
+
+/// Values per step in [`WasmTrainer::train`]'s result.
+pub const LOSS_FIELDS: usize = 7;
+
+/// A trainer owned by the worker.
+#[wasm_bindgen]
+pub struct WasmTrainer {
+    inner: Trainer<f32>,
+}
+
+#[wasm_bindgen]
+impl WasmTrainer {
+    /// A fresh network for the configuration of a URL hash.
+    #[wasm_bindgen(constructor)]
+    pub fn new(hash: &str) -> Result<WasmTrainer, JsError> {
+        let (state, _) = parse_hash(hash);
+        Ok(WasmTrainer {
+            inner: Trainer::new(&state.config).map_err(js_err)?,
+        })
+    }
+
+    /// A trainer holding the model of a model file's text.
+    #[wasm_bindgen(js_name = fromModel)]
+    pub fn from_model(text: &str) -> Result<WasmTrainer, JsError> {
+        let file = ModelFile::parse(text).map_err(js_err)?;
+        Ok(WasmTrainer {
+            inner: file.into_trainer().map_err(js_err)?,
+        })
+    }
+
+    /// Runs up to `steps` optimiser steps; returns, per step,
+    /// `[step, total, y, z, x, rec, ml]`. On divergence it throws with the
+    /// reason; the weights are the last finite ones.
+    pub fn train(&mut self, steps: u32) -> Result<Float32Array, JsError> {
+        let mut out = Vec::with_capacity(steps as usize * LOSS_FIELDS);
+        for _ in 0..steps {
+            let r = self.inner.step().map_err(js_err)?;
+            let l = r.losses;
+            out.extend([r.step as f64, l.total, l.y, l.z, l.x, l.rec, l.ml].map(|v| v as f32));
+        }
+        Ok(Float32Array::from(out.as_slice()))
+    }
+
+    /// Steps done.
+    pub fn step(&self) -> f64 {
+        self.inner.steps_done() as f64
+    }
+
+    /// Number of labels (dimension of y).
+    #[wasm_bindgen(js_name = nLabels)]
+    pub fn n_labels(&self) -> usize {
+        self.inner.config().ndim_y
+    }
+
+    /// Latent dimension.
+    #[wasm_bindgen(js_name = nZ)]
+    pub fn n_z(&self) -> usize {
+        self.inner.config().ndim_z
+    }
+
+    /// The configuration as JSON.
+    #[wasm_bindgen(js_name = configJson)]
+    pub fn config_json(&self) -> String {
+        serde_json::to_string(self.inner.config().config()).unwrap_or_default()
+    }
+
+    /// `n` posterior samples for `label` as x0, x1 pairs; `noise` scales
+    /// the training noise on y and padding (1: as trained).
+    pub fn samples(
+        &mut self,
+        label: usize,
+        n: usize,
+        seed: f64,
+        noise: f64,
+    ) -> Result<Float32Array, JsError> {
+        let s = self
+            .inner
+            .sample_posterior(label, n, seed as u64, SampleNoise(noise))
+            .map_err(js_err)?;
+        Ok(Float32Array::from(s.as_slice()))
+    }
+
+    /// The forward pass on points (x0, x1 pairs): z (`n x nZ`) followed by
+    /// the predicted y (`n x nLabels`).
+    pub fn forward(&mut self, points: &[f32]) -> Float32Array {
+        let (z, y) = self.inner.forward_points(points);
+        let mut out = z;
+        out.extend(y);
+        Float32Array::from(out.as_slice())
+    }
+
+    /// Scores against the exact posterior, as JSON (see `inn eval`).
+    pub fn evaluate(&mut self, n: usize, seed: f64) -> String {
+        let e = evaluate(&mut self.inner, n, seed as u64, SampleNoise::default());
+        serde_json::to_string(&e).unwrap_or_default()
+    }
+
+    /// The model file's text.
+    #[wasm_bindgen(js_name = modelJson)]
+    pub fn model_json(&self) -> String {
+        ModelFile::from_trainer(&self.inner).to_json()
+    }
+
+    /// Rejection ABC for the one-hot observation of `label` on this
+    /// trainer's problem: `[simulations, accepted, x0, x1, ...]`.
+    pub fn abc(
+        &self,
+        label: usize,
+        n: usize,
+        eps: f64,
+        budget: f64,
+        seed: f64,
+    ) -> Result<Float32Array, JsError> {
+        let problem = self.inner.problem();
+        let mut y_star = vec![0.0; problem.n_labels()];
+        *y_star
+            .get_mut(label)
+            .ok_or_else(|| JsError::new("label out of range"))? = 1.0;
+        let settings = AbcSettings {
+            n,
+            acceptance: Acceptance::Tolerance(eps),
+            budget: budget as usize,
+            obs_noise: self.inner.config().y_noise,
+            seed: seed as u64,
+        };
+        let r = abc_rejection(problem, &y_star, &settings).map_err(js_err)?;
+        let mut out = vec![r.simulations as f32, r.accepted as f32];
+        out.extend(r.samples.iter().map(|&v| v as f32));
+        Ok(Float32Array::from(out.as_slice()))
+    }
+}

@@ -1,0 +1,47 @@
+// Shared set-up of the browser tests: one headless Chromium per test file,
+// pages that record console errors and CSP violations.
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8000';
+
+export const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: FLAGS,
+  });
+}
+
+/** Opens the page at `hash` and waits until the worker reported in. */
+export async function openPage(browser, hash = '', { wait = true } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 1800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(`${BASE_URL}/${hash}`);
+  if (wait) await page.waitForFunction(() => window.innPlayground && window.innPlayground.status().scoresStep !== undefined, null, { timeout: 30000 });
+  return { page, errors, context };
+}
+
+export const status = (page) => page.evaluate(() => window.innPlayground.status());
+
+/** Waits for `pred(status)` to hold, polling; returns the status. */
+export async function until(page, pred, timeoutMs, what) {
+  const end = Date.now() + timeoutMs;
+  let s;
+  while (Date.now() < end) {
+    s = await status(page);
+    if (pred(s)) return s;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last status ${JSON.stringify(s)}`);
+}

@@ -1,0 +1,112 @@
+// End-to-end tests of the page in headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, status, until } from './helpers.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser.close(); });
+
+const canvasIds = ['cv-data', 'cv-forward', 'cv-latent', 'cv-inn', 'cv-abc', 'cv-exact', 'cv-losses'];
+
+/** Share of pixels that are not plain white, per canvas. */
+const inkShares = (page) => page.evaluate((ids) => ids.map((id) => {
+  const c = document.getElementById(id);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let ink = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) ink++;
+  return ink / (d.length / 4);
+}), canvasIds);
+
+test('the page loads without console errors and trains to the fidelity bar within 30 s', async () => {
+  const { page, errors, context } = await openPage(browser, '#preset=fast&labels=some&seed=1');
+  assert.equal((await status(page)).step, 0);
+  await page.click('[data-testid=train]');
+  const started = Date.now();
+  const s = await until(page, (s) => s.scores.length === 4 && s.scores.every((l) => l.inCorrect >= 0.93), 30000,
+    'every label of "some" to reach 93% in a correct mode');
+  console.log(`fidelity reached after ${((Date.now() - started) / 1000).toFixed(1)} s at step ${s.scoresStep}:`,
+    s.scores.map((l) => l.inCorrect.toFixed(3)).join(' '));
+  const ink = await inkShares(page);
+  canvasIds.forEach((id, i) => assert.ok(ink[i] > 0.01, `${id} is blank (${ink[i]})`));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violations');
+  await context.close();
+});
+
+test('pause takes effect within 100 ms', async () => {
+  const { page, context } = await openPage(browser, '#preset=fast&labels=some&seed=2');
+  await page.click('[data-testid=train]');
+  await until(page, (s) => s.step > 100, 20000, 'training to run');
+  await page.click('[data-testid=train]');
+  const s = await until(page, (s) => s.pauseLatencyMs !== null, 5000, 'the worker to confirm the pause');
+  console.log(`pause confirmed ${s.pauseLatencyMs.toFixed(1)} ms after the click`);
+  assert.ok(s.pauseLatencyMs <= 100, `pause took ${s.pauseLatencyMs} ms`);
+  const stepAfter = (await status(page)).step;
+  await page.waitForTimeout(500);
+  assert.equal((await status(page)).step, stepAfter, 'no steps after the pause');
+  await context.close();
+});
+
+test('a share link restores the configuration and reproduces the loss at step 50', async () => {
+  const hash = '#preset=fast&labels=all&seed=9&lr=0.002&batch=128';
+  const run = async () => {
+    const { page, context } = await openPage(browser, hash);
+    await page.click('[data-testid=step]');
+    for (let i = 0; i < 49; i++) await page.click('[data-testid=step]');
+    await until(page, (s) => s.step >= 50, 20000, 'step 50');
+    const r = { status: await status(page), loss: await page.evaluate(() => window.innPlayground.lossAt(50)) };
+    await context.close();
+    return r;
+  };
+  const a = await run();
+  assert.equal(a.status.config.seed, 9);
+  assert.equal(a.status.config.labels, 'all');
+  assert.equal(a.status.config.lr, 0.002);
+  assert.equal(a.status.config.batch, 128);
+  assert.equal(a.status.hash, hash.slice(1));
+  const b = await run();
+  assert.equal(b.loss.step, 50);
+  assert.deepEqual(b.loss, a.loss, 'losses at step 50 are identical');
+});
+
+test('a hash with garbage loads with defaults and a notice, never as HTML', async () => {
+  const evil = '#preset=<img src=x onerror=alert(1)>&labels=%3Cscript%3E&seed=-5&lr=NaN&batch=1000000000&blocks=1e9&hidden=abc&zzz=1&seed=3';
+  const { page, errors, context } = await openPage(browser, evil);
+  const s = await status(page);
+  assert.equal(s.preset, 'fast');
+  assert.equal(s.config.labels, 'some');
+  assert.equal(s.config.batch, 2048);
+  const notice = page.getByTestId('notice');
+  assert.ok(await notice.isVisible());
+  const text = await notice.innerText();
+  for (const word of ['preset', 'labels', 'seed', 'lr', 'batch', 'hidden', 'zzz']) assert.ok(text.includes(word), `notice names ${word}: ${text}`);
+  assert.equal(await page.locator('#notice img, #notice script').count(), 0, 'no markup from the hash');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('ABC results show for the chosen label', async () => {
+  const { page, context } = await openPage(browser, '#preset=fast&labels=some&seed=1');
+  await page.getByRole('radio', { name: 'blue' }).click();
+  const s = await until(page, (s) => s.abc && s.abc.label === 1, 15000, 'ABC for label 1');
+  assert.ok(s.abc.accepted > 0 && s.abc.simulations >= s.abc.accepted);
+  assert.ok(s.abc.inCorrect > 0.9, `ABC in-mode ${s.abc.inCorrect}`);
+  assert.match(await page.locator('#score-abc').innerText(), /simulations, acceptance/);
+  await context.close();
+});
+
+test('the core passes its checks compiled to wasm', async () => {
+  const { page, context } = await openPage(browser, '#preset=fast');
+  const r = await page.evaluate(async () => {
+    const m = await import('./pkg/inn_playground.js');
+    await m.default();
+    return JSON.parse(m.selfTest());
+  });
+  console.log('wasm self-test:', JSON.stringify(r));
+  assert.ok(r.invertibilityMaxError <= 1e-4, `invertibility ${r.invertibilityMaxError}`);
+  assert.ok(r.logdetSumMaxError <= 1e-4);
+  assert.ok(r.gradientMaxRelError <= 1e-3, `gradient ${r.gradientMaxRelError}`);
+  assert.equal(r.deterministic, true);
+  await context.close();
+});

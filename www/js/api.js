@@ -1,0 +1,34 @@
+// window.innPlayground: hooks for tests and for people at the console.
+export function installApi(app, { request, FIELDS }) {
+  const row = (r) => {
+    if (r < 0 || r >= app.rows) return null;
+    const h = app.history;
+    const o = r * FIELDS;
+    return { step: h[o], total: h[o + 1], y: h[o + 2], z: h[o + 3], x: h[o + 4], rec: h[o + 5], ml: h[o + 6] };
+  };
+  window.innPlayground = {
+    /** Step, configuration, latest losses and per-label scores. */
+    status() {
+      const s = app.link.state;
+      return {
+        step: app.step,
+        running: app.running,
+        preset: s.preset,
+        hash: s.hash,
+        config: s.config,
+        losses: row(app.rows - 1),
+        scoresStep: app.evaluation ? app.evaluation.step : null,
+        scores: app.evaluation ? app.evaluation.labels.map((l) => ({
+          label: l.label, inCorrect: l.in_correct, inWrong: l.in_wrong, maxMassError: l.max_mass_error, mmd2: l.mmd2,
+        })) : [],
+        abc: app.abc ? { label: app.abc.label, simulations: app.abc.simulations, accepted: app.abc.accepted, ms: app.abc.ms, inCorrect: app.abc.score?.in_correct ?? null } : null,
+        sampleMs: app.snapshot ? app.snapshot.sampleMs : null,
+        pauseLatencyMs: app.pauseLatencyMs,
+      };
+    },
+    /** The losses of one step (1-based), or null. */
+    lossAt(step) { return row(step - 1); },
+    /** Posterior samples: a Float32Array of x0, x1 pairs. */
+    async samples(label, n) { return (await request('samples', { label, n })).data; },
+  };
+}

@@ -1,0 +1,283 @@
+// Boots the page: reads the link, starts the training worker, wires the
+// controls and redraws the views when new data arrives.
+import init, * as wasm from '../pkg/inn_playground.js';
+import { Link } from './link.js';
+import { showNotice, hideNotice, wireNotice } from './notice.js';
+import { buildSettings } from './controls.js';
+import { drawData } from './views/data.js';
+import { drawForward } from './views/forward.js';
+import { drawLatent } from './views/latent.js';
+import { drawPosterior, describeModes, buildPicker } from './views/posterior.js';
+import { drawLosses } from './views/losses.js';
+import { installApi } from './api.js';
+
+const $ = (id) => document.getElementById(id);
+const FIELDS = 7;
+const VIEW_SAMPLES = 2000;
+const ABC_SAMPLES = 1000;
+const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+
+window.innPanic = (message) => showNotice(`Internal error: ${message}\nReloading keeps your settings: they are in the link.`, { reload: true });
+
+const app = {
+  link: null, worker: null, running: false, step: 0, label: 0, labels: 'some', nLabels: 4,
+  history: new Float64Array(FIELDS * 1024), rows: 0,
+  snapshot: null, evaluation: null, abc: null, exactScore: null, testPoints: null, testLabels: null,
+  pauseClickedAt: 0, pauseLatencyMs: null, dirty: new Set(), lastDraw: 0, requests: new Map(), nextId: 1,
+};
+
+function pushRows(rows) {
+  const need = (app.rows + rows.length / FIELDS) * FIELDS;
+  if (need > app.history.length) {
+    const grown = new Float64Array(Math.max(need, app.history.length * 2));
+    grown.set(app.history.subarray(0, app.rows * FIELDS));
+    app.history = grown;
+  }
+  app.history.set(rows, app.rows * FIELDS);
+  app.rows += rows.length / FIELDS;
+  app.step = rows[rows.length - FIELDS];
+  app.dirty.add('losses');
+}
+
+function setRunning(on) {
+  app.running = on;
+  $('train').textContent = on ? 'Pause' : 'Train';
+  $('train').setAttribute('aria-pressed', String(on));
+  $('step').disabled = on;
+}
+
+function statusLine() {
+  const s = app.snapshot ? `, ${VIEW_SAMPLES} INN samples in ${app.snapshot.sampleMs.toFixed(1)} ms` : '';
+  $('status').textContent = `step ${app.step}${app.running ? ' (training)' : ''}${s}`;
+}
+
+function request(type, payload) {
+  const id = app.nextId++;
+  return new Promise((resolve) => {
+    app.requests.set(id, resolve);
+    app.worker.postMessage({ type, id, ...payload });
+  });
+}
+
+function runAbc() {
+  const { abcEps, abcBudget } = app.link.state;
+  const label = app.label;
+  request('abc', { label, n: ABC_SAMPLES, eps: abcEps, budget: abcBudget }).then((r) => {
+    if (r.label !== app.label) return;
+    const score = r.accepted > 0 ? JSON.parse(wasm.scoreSamples(app.labels, label, r.samples, 3)) : null;
+    app.abc = { ...r, score };
+    app.dirty.add('posterior');
+  });
+}
+
+function exactPanelScore() {
+  const exact = wasm.exactSamples(app.labels, app.label, VIEW_SAMPLES, 17);
+  app.exact = exact;
+  app.exactScore = JSON.parse(wasm.scoreSamples(app.labels, app.label, exact, 5));
+}
+
+const handlers = {
+  ready(m) { app.step = m.step; app.nLabels = m.nLabels; statusLine(); },
+  losses(m) { pushRows(m.rows); },
+  snapshot(m) { app.snapshot = m; app.step = Math.max(app.step, m.step); app.dirty.add('forward').add('latent').add('posterior'); },
+  scores(m) { app.evaluation = m.evaluation; app.dirty.add('posterior'); },
+  paused(m) {
+    if (app.pauseClickedAt) { app.pauseLatencyMs = performance.now() - app.pauseClickedAt; app.pauseClickedAt = 0; }
+    app.step = m.step;
+    setRunning(false);
+    statusLine();
+  },
+  diverged(m) {
+    setRunning(false);
+    showNotice(`Training stopped: ${m.message}. The views show the last finite state. Lower the learning rate, or reset.`, { reset: true });
+  },
+  panic(m) { setRunning(false); window.innPanic(m.message); },
+  loadError(m) { showNotice(`The model file was not loaded: ${m.message}. The current model is kept.`); },
+  loaded(m) {
+    app.history = new Float64Array(FIELDS * 1024); app.rows = 0; app.step = m.step; app.dirty.add('losses');
+    showNotice(`Model loaded (trained for ${m.step} steps). Training continues from it; the link still holds your settings.`);
+  },
+  model(m) { download(new Blob([m.text], { type: 'application/json' }), 'inn-model.json'); },
+  samples(m) { app.requests.get(m.id)?.(m); app.requests.delete(m.id); },
+  abc(m) { app.requests.get(m.id)?.(m); app.requests.delete(m.id); },
+  error(m) { showNotice(`Error: ${m.message}`); },
+};
+
+function startWorker() {
+  if (app.worker) app.worker.terminate();
+  app.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  app.worker.onmessage = (e) => handlers[e.data.type]?.(e.data);
+  app.worker.onerror = (e) => showNotice(`The training worker failed: ${e.message}`, { reload: true });
+}
+
+/** (Re)starts training from the link's configuration. */
+function reset() {
+  setRunning(false);
+  const s = app.link.state;
+  app.labels = s.config.labels;
+  app.nLabels = s.nLabels;
+  app.label = Math.min(app.label, app.nLabels - 1);
+  app.history = new Float64Array(FIELDS * 1024);
+  app.rows = 0; app.step = 0; app.snapshot = null; app.evaluation = null; app.abc = null;
+  const prior = wasm.priorSamples(app.labels, 800, 11);
+  const pts = new Float32Array(1600), labels = new Uint8Array(800);
+  for (let i = 0; i < 800; i++) { pts[2 * i] = prior[3 * i]; pts[2 * i + 1] = prior[3 * i + 1]; labels[i] = prior[3 * i + 2]; }
+  app.testPoints = pts; app.testLabels = labels;
+  startWorker();
+  app.worker.postMessage({ type: 'init', hash: s.hash, testPoints: pts });
+  app.worker.postMessage({ type: 'view', label: app.label, n: VIEW_SAMPLES, noise: 1 });
+  drawData($('cv-data'), wasm, app.labels, $('sum-data'));
+  buildPicker($('label-picker'), app.nLabels, app.label, pickLabel);
+  exactPanelScore();
+  runAbc();
+  showControls();
+  for (const k of ['forward', 'latent', 'posterior', 'losses']) app.dirty.add(k);
+}
+
+function pickLabel(l) {
+  app.label = l;
+  buildPicker($('label-picker'), app.nLabels, l, pickLabel);
+  app.worker.postMessage({ type: 'view', label: l, n: VIEW_SAMPLES, noise: 1 });
+  app.abc = null;
+  exactPanelScore();
+  runAbc();
+  app.dirty.add('posterior');
+}
+
+function scoreText(score, extra) {
+  if (!score) return extra;
+  const inMode = `${(100 * score.in_correct).toFixed(1)}% in a correct mode`;
+  return `${inMode}, MMD² ${score.mmd2.toExponential(1)} (floor ${score.mmd2_floor.toExponential(1)})\n${extra}`;
+}
+
+function drawViews() {
+  const snap = app.snapshot;
+  const modes = Array.from(wasm.modeCentres(app.labels, app.label));
+  const centres = [];
+  for (let i = 0; i < modes.length; i += 2) centres.push([modes[i], modes[i + 1]]);
+  if (app.dirty.has('forward') && snap) {
+    drawForward($('cv-forward'), app.testPoints, snap.y, snap.nLabels, $('sum-forward'));
+  }
+  if (app.dirty.has('latent') && snap) {
+    drawLatent($('cv-latent'), snap.z, snap.nz, app.testLabels, $('sum-latent'));
+  }
+  if (app.dirty.has('posterior')) {
+    const inn = snap && snap.label === app.label ? snap.samples : null;
+    drawPosterior($('cv-inn'), wasm, app.labels, app.label, inn);
+    const evalScore = app.evaluation?.labels?.[app.label];
+    $('score-inn').textContent = inn
+      ? scoreText(evalScore, `${VIEW_SAMPLES} samples in ${snap.sampleMs.toFixed(1)} ms. ${describeModes(centres, inn)}.`)
+      : 'waiting for the network...';
+    drawPosterior($('cv-abc'), wasm, app.labels, app.label, app.abc?.samples);
+    $('score-abc').textContent = app.abc
+      ? scoreText(app.abc.score, `${app.abc.simulations} simulations, acceptance ${(100 * app.abc.accepted / Math.max(1, app.abc.simulations)).toFixed(2)}%, ${app.abc.ms.toFixed(1)} ms, ${app.abc.accepted} samples. ${describeModes(centres, app.abc.samples)}.`)
+      : 'running ABC...';
+    drawPosterior($('cv-exact'), wasm, app.labels, app.label, app.exact);
+    $('score-exact').textContent = scoreText(app.exactScore, `${describeModes(centres, app.exact)}.`);
+  }
+  if (app.dirty.has('losses')) {
+    drawLosses($('cv-losses'), wasm, app.history.subarray(0, app.rows * FIELDS), $('sum-losses'));
+  }
+  app.dirty.clear();
+  statusLine();
+}
+
+function frame(now) {
+  // With reduced motion, views refresh once a second instead of every frame.
+  const interval = reducedMotion.matches ? 1000 : 0;
+  if (app.dirty.size && now - app.lastDraw >= interval) {
+    app.lastDraw = now;
+    drawViews();
+  }
+  requestAnimationFrame(frame);
+}
+
+function download(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+let settings = null;
+function showControls() {
+  const s = app.link.state;
+  $('preset').value = s.preset;
+  $('labels').value = s.config.labels;
+  $('seed').value = String(s.config.seed);
+  $('preset-help').textContent = s.explanation;
+  settings?.show(s);
+}
+
+/** A setting changed: update the link, say what was adjusted, restart if it changes training. */
+function change(key, value) {
+  const notices = app.link.set(key, value);
+  if (notices.length) showNotice(notices.join('\n')); else hideNotice();
+  if (key === 'abc_eps' || key === 'abc_budget') { showControls(); runAbc(); return; }
+  reset();
+}
+
+function wire() {
+  $('train').addEventListener('click', () => {
+    if (app.running) {
+      app.pauseClickedAt = performance.now();
+      app.worker.postMessage({ type: 'pause' });
+      setRunning(false);
+    } else {
+      setRunning(true);
+      app.worker.postMessage({ type: 'play' });
+    }
+  });
+  $('step').addEventListener('click', () => app.worker.postMessage({ type: 'step' }));
+  $('reset').addEventListener('click', () => { hideNotice(); reset(); });
+  $('share').addEventListener('click', async () => {
+    const url = app.link.url();
+    try { await navigator.clipboard.writeText(url); showNotice(`Link copied: ${url}`); } catch { showNotice(`Copy this link: ${url}`); }
+  });
+  const presets = JSON.parse(wasm.settingsTable());
+  for (const p of presets.presets) {
+    const o = document.createElement('option');
+    o.value = p.name; o.textContent = p.name; o.title = p.explanation;
+    $('preset').append(o);
+  }
+  settings = buildSettings($('settings-grid'), presets, change);
+  $('preset').addEventListener('change', (e) => change('preset', e.target.value));
+  $('labels').addEventListener('change', (e) => change('labels', e.target.value));
+  $('seed').addEventListener('change', (e) => change('seed', e.target.value));
+  for (const b of document.querySelectorAll('button.png')) {
+    b.addEventListener('click', () => $(b.dataset.canvas).toBlob((blob) => download(blob, `${b.dataset.canvas.slice(3)}.png`)));
+  }
+  $('export-model').addEventListener('click', () => app.worker.postMessage({ type: 'exportModel' }));
+  $('load-model').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    e.target.value = '';
+    if (!file) return;
+    if (file.size > 32 * 1024 * 1024) {
+      showNotice(`The model file was not loaded: ${file.name} is ${(file.size / 1e6).toFixed(0)} MB; model files are at most 32 MB. The current model is kept.`);
+      return;
+    }
+    setRunning(false);
+    app.worker.postMessage({ type: 'load', text: await file.text() });
+  });
+  wireNotice({ onReset: reset });
+  window.addEventListener('hashchange', () => {
+    app.link = new Link(wasm);
+    if (app.link.notices.length) showNotice(app.link.notices.join('\n'));
+    app.link.write();
+    reset();
+  });
+}
+
+async function main() {
+  await init();
+  app.link = new Link(wasm);
+  if (app.link.notices.length) showNotice(`The link was adjusted:\n${app.link.notices.join('\n')}`);
+  app.link.write();
+  wire();
+  installApi(app, { request, FIELDS });
+  reset();
+  requestAnimationFrame(frame);
+}
+
+main().catch((e) => showNotice(`The page could not start: ${e.message || e}`, { reload: true }));

@@ -1,0 +1,135 @@
+// The training worker: owns the wasm trainer and runs it in short slices so
+// that a pause from the page takes effect within one slice. It posts loss
+// rows, snapshots for the views and scores; it never touches the DOM.
+import init, { WasmTrainer } from '../pkg/inn_playground.js';
+
+const SLICE_MS = 25;        // training time between checks for messages
+const SNAPSHOT_MS = 120;    // how often the views get fresh samples
+const SCORE_MS = 1500;      // how often scores are computed while training
+const SCORE_SAMPLES = 1000;
+
+let trainer = null;
+let running = false;
+let points = new Float32Array(0);
+let view = { label: 0, n: 1000, noise: 1 };
+let lastSnapshot = 0, lastScore = 0, stepsPerCall = 1;
+let broken = false;
+
+self.innPanic = (message) => {
+  broken = true;
+  running = false;
+  postMessage({ type: 'panic', message });
+};
+
+const ready = init();
+
+/** Lets queued messages (a pause) run before the next slice. */
+const yieldToEvents = () => new Promise((resolve) => {
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => resolve();
+  ch.port2.postMessage(null);
+});
+
+function snapshot() {
+  const t0 = performance.now();
+  const samples = trainer.samples(view.label, view.n, 1234, view.noise);
+  const sampleMs = performance.now() - t0;
+  const fwd = trainer.forward(points);
+  const nz = trainer.nZ();
+  const n = points.length / 2;
+  postMessage({
+    type: 'snapshot', step: trainer.step(), label: view.label, samples, sampleMs,
+    z: fwd.slice(0, n * nz), y: fwd.slice(n * nz), nz, nLabels: trainer.nLabels(),
+  });
+}
+
+function scores() {
+  postMessage({ type: 'scores', step: trainer.step(), evaluation: JSON.parse(trainer.evaluate(SCORE_SAMPLES, 7)) });
+}
+
+function runSteps(count) {
+  try {
+    const rows = trainer.train(count);
+    postMessage({ type: 'losses', rows }, [rows.buffer]);
+    return true;
+  } catch (e) {
+    running = false;
+    if (!broken) postMessage({ type: 'diverged', message: String(e.message || e), step: trainer.step() });
+    return false;
+  }
+}
+
+async function loop() {
+  while (running) {
+    const start = performance.now();
+    while (running && performance.now() - start < SLICE_MS) {
+      const t0 = performance.now();
+      if (!runSteps(stepsPerCall)) break;
+      const dt = performance.now() - t0;
+      // Aim for calls of ~5 ms so that slices end on time.
+      stepsPerCall = Math.max(1, Math.min(64, Math.round(stepsPerCall * (dt > 0 ? 5 / dt : 2))));
+    }
+    const now = performance.now();
+    if (running && now - lastSnapshot > SNAPSHOT_MS) { snapshot(); lastSnapshot = now; }
+    if (running && now - lastScore > SCORE_MS) { scores(); lastScore = performance.now(); }
+    await yieldToEvents();
+  }
+  if (trainer && !broken) {
+    postMessage({ type: 'paused', step: trainer.step() });
+    snapshot();
+    scores();
+  }
+}
+
+function replace(t) {
+  if (trainer) trainer.free();
+  trainer = t;
+  postMessage({ type: 'ready', step: trainer.step(), config: JSON.parse(trainer.configJson()), nLabels: trainer.nLabels() });
+  snapshot();
+}
+
+const handlers = {
+  init({ hash, testPoints }) { points = testPoints; running = false; replace(new WasmTrainer(hash)); },
+  play() { if (!running && trainer && !broken) { running = true; lastScore = performance.now(); loop(); } },
+  pause() { running = false; },
+  step() {
+    if (running || !trainer) return;
+    if (runSteps(1)) { snapshot(); scores(); }
+  },
+  view({ label, n, noise }) {
+    view = { label, n, noise };
+    if (trainer && !running) snapshot();
+  },
+  samples({ id, label, n }) {
+    const t0 = performance.now();
+    const data = trainer.samples(label, n, 4321, 1);
+    postMessage({ type: 'samples', id, data, ms: performance.now() - t0 });
+  },
+  abc({ id, label, n, eps, budget }) {
+    const t0 = performance.now();
+    const r = trainer.abc(label, n, eps, budget, 99);
+    postMessage({ type: 'abc', id, label, simulations: r[0], accepted: r[1], samples: r.slice(2), ms: performance.now() - t0 });
+  },
+  load({ text }) {
+    try {
+      const t = WasmTrainer.fromModel(text);
+      running = false;
+      replace(t);
+      postMessage({ type: 'loaded', step: t.step() });
+    } catch (e) {
+      postMessage({ type: 'loadError', message: String(e.message || e) });
+    }
+  },
+  exportModel() { postMessage({ type: 'model', text: trainer.modelJson() }); },
+};
+
+self.onmessage = async (e) => {
+  await ready;
+  const h = handlers[e.data.type];
+  if (!h || broken) return;
+  try {
+    h(e.data);
+  } catch (err) {
+    postMessage({ type: 'error', message: String(err.message || err) });
+  }
+};

@@ -1,0 +1,127 @@
+//! Builds the page: the wasm module (release, simd128 from
+//! .cargo/config.toml), its JS glue from the pinned wasm-bindgen, and the
+//! static files of www/.
+
+use crate::{flag, root};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Runs a command, failing with its name when it fails.
+pub fn run_cmd(cmd: &mut Command) -> Result<(), String> {
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed ({status})"))
+    }
+}
+
+/// The cargo that runs us.
+pub fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+/// Builds the page into `out` (emptied first) and returns its files' total
+/// gzipped size in bytes.
+pub fn build_site(out: &Path) -> Result<u64, String> {
+    let root = root();
+    eprintln!("building wasm (release, simd128)...");
+    run_cmd(cargo().args([
+        "build",
+        "--release",
+        "--lib",
+        "-p",
+        "inn-playground",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let wasm = root.join("target/wasm32-unknown-unknown/release/inn_playground.wasm");
+    if out.exists() {
+        fs::remove_dir_all(out).map_err(|e| format!("cannot empty {}: {e}", out.display()))?;
+    }
+    copy_dir(&root.join("www"), out)?;
+    let pkg = out.join("pkg");
+    fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    eprintln!("generating JS glue (wasm-bindgen 0.2.130)...");
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| e.to_string())?
+        .typescript(false)
+        .omit_default_module_path(false)
+        .generate(&pkg)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    gzip_size(out)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    for entry in fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target)
+                .map_err(|e| format!("cannot copy {}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every file under `dir`.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.path().is_dir() {
+                out.extend(files(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Total size of the files under `dir`, each gzipped at the best level
+/// (what a static host sends with compression on).
+pub fn gzip_size(dir: &Path) -> Result<u64, String> {
+    let mut total = 0;
+    for f in files(dir) {
+        let bytes = fs::read(&f).map_err(|e| e.to_string())?;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(&bytes).map_err(|e| e.to_string())?;
+        total += enc.finish().map_err(|e| e.to_string())?.len() as u64;
+    }
+    Ok(total)
+}
+
+/// `cargo xtask dist [--out DIR]`.
+pub fn dist(args: &[String]) -> Result<(), String> {
+    let out = flag(args, "--out")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("dist"));
+    let gz = build_site(&out)?;
+    for f in files(&out) {
+        let size = fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "{:>9} B  {}",
+            size,
+            f.strip_prefix(&out).unwrap_or(&f).display()
+        );
+    }
+    println!(
+        "page written to {} ({:.1} KB gzipped in total)",
+        out.display(),
+        gz as f64 / 1024.0
+    );
+    Ok(())
+}

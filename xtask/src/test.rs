@@ -1,0 +1,33 @@
+//! `cargo xtask test`: the native tests, then the wasm build's tests and the
+//! end-to-end tests, both in headless Chromium against the built page.
+
+use crate::build::{build_site, cargo, run_cmd};
+use crate::{root, serve, setup};
+use std::process::Command;
+
+/// Runs every test; fails on the first suite that fails.
+pub fn run(_args: &[String]) -> Result<(), String> {
+    setup::wasm_target()?;
+    let chromium = setup::chromium()?;
+    let e2e = setup::node_packages()?;
+
+    eprintln!("== native tests ==");
+    run_cmd(cargo().args(["test", "--workspace"]))?;
+
+    eprintln!("== building the page ==");
+    let site = root().join("target/site-test");
+    build_site(&site)?;
+    let url = serve::serve_in_background(site)?;
+
+    eprintln!(
+        "== wasm and end-to-end tests in headless Chromium ({}) ==",
+        chromium.display()
+    );
+    run_cmd(
+        Command::new("node")
+            .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+            .current_dir(&e2e)
+            .env("BASE_URL", &url)
+            .env("CHROMIUM", &chromium),
+    )
+}
