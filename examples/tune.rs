@@ -57,7 +57,7 @@ fn main() {
         let r = t.step().unwrap();
         train_time += t0.elapsed().as_secs_f64();
         if s % every == 0 && std::env::var("EVAL").is_err() {
-            let e = evaluate(&mut t, 2000, 99, noise);
+            let e = evaluate(&mut t, 2000, 99, noise, false);
             let worst_in = e.labels.iter().map(|l| l.in_correct).fold(1.0, f64::min);
             let worst_wrong = e.labels.iter().map(|l| l.in_wrong).fold(0.0, f64::max);
             let worst_mass = e

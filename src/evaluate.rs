@@ -17,13 +17,14 @@ pub struct Evaluation {
 }
 
 /// Draws `n` posterior samples per label (with `noise` times the training
-/// noise on y and padding) and `n`
+/// noise on y and padding; MMD^2 only `with_mmd`) and `n`
 /// prior test points, all from `seed`, and scores them.
 pub fn evaluate<T: Real>(
     trainer: &mut Trainer<T>,
     n: usize,
     seed: u64,
     noise: SampleNoise,
+    with_mmd: bool,
 ) -> Evaluation {
     let mut rng = Rng::new(seed);
     let problem = trainer.problem().clone();
@@ -42,7 +43,7 @@ pub fn evaluate<T: Real>(
             let exact_again = problem
                 .sample_posterior(&mut rng, label, n)
                 .expect("label in range");
-            score_label(&problem, label, &samples, &exact, &exact_again)
+            score_label(&problem, label, &samples, &exact, with_mmd.then_some(exact_again.as_slice()))
         })
         .collect();
     let points: Vec<T> = (0..n)

@@ -49,54 +49,59 @@ const MAX_GRAD_COLS: usize = 8;
 /// With `grad = Some((g, gc, scale))`, adds `scale * d/da_i sum_j k(a_i, b_j)`
 /// = `scale * 2 sum_j k'_ij (a_i - b_j)` to the first `gc` columns of row i
 /// of `g` (`n x gc`).
-fn block_sum<T: Real>(
-    a: &[T],
-    b: &[T],
-    d: usize,
-    s: &mut MmdScratch<T>,
-    grad: Option<(&mut [T], usize, T)>,
-) -> T {
+fn block_sum<T: Real>(a: &[T], b: &[T], d: usize, s: &mut MmdScratch<T>, grad: Option<(&mut [T], usize, T)>) -> T {
     let m = b.len() / d;
-    let m_pad = m.div_ceil(LANES) * LANES;
-    // Transposed, padded copy of b; padding lanes are masked out below.
-    ensure_len(&mut s.b_cols, d * m_pad);
+    // Transposed copy of b: column l is b_cols[l * m..(l + 1) * m].
+    ensure_len(&mut s.b_cols, d * m);
     for (j, row) in b.chunks_exact(d).enumerate() {
         for (l, v) in row.iter().enumerate() {
-            s.b_cols[l * m_pad + j] = *v;
+            s.b_cols[l * m + j] = *v;
         }
     }
     let h2 = MMD_WIDTHS.map(|h| T::of(h * h));
-    let gc = grad.as_ref().map_or(0, |g| g.1).min(MAX_GRAD_COLS);
+    let gc = grad.as_ref().map_or(0, |g| g.1);
     let mut grad = grad;
+    let full = m - m % LANES;
     let mut total = T::zero();
+    let mut d2 = [T::zero(); LANES];
+    let mut k = [T::zero(); LANES];
+    let mut dk = [T::zero(); LANES];
     for (i, ai) in a.chunks_exact(d).enumerate() {
         let mut acc_k = [T::zero(); LANES];
         let mut acc_dk = [T::zero(); LANES];
         let mut acc_db = [[T::zero(); LANES]; MAX_GRAD_COLS];
-        for j0 in (0..m_pad).step_by(LANES) {
-            let mut d2 = [T::zero(); LANES];
+        for j0 in (0..full).step_by(LANES) {
+            d2.fill(T::zero());
             for (l, al) in ai.iter().enumerate() {
-                let col = &s.b_cols[l * m_pad + j0..l * m_pad + j0 + LANES];
+                let col: &[T; LANES] = s.b_cols[l * m + j0..l * m + j0 + LANES].try_into().expect("LANES wide");
                 for lane in 0..LANES {
                     let diff = *al - col[lane];
                     d2[lane] += diff * diff;
                 }
             }
-            let live = (m - j0).min(LANES);
-            let mut dks = [T::zero(); LANES];
+            kernel_lanes(&h2, &d2, &mut k, &mut dk);
             for lane in 0..LANES {
-                let (k, dk) = kernel(&h2, d2[lane]);
-                // Padding lanes contribute nothing.
-                let on = if lane < live { T::one() } else { T::zero() };
-                acc_k[lane] += on * k;
-                dks[lane] = on * dk;
-                acc_dk[lane] += dks[lane];
+                acc_k[lane] += k[lane];
+                acc_dk[lane] += dk[lane];
             }
             for (l, acc) in acc_db.iter_mut().enumerate().take(gc) {
-                let col = &s.b_cols[l * m_pad + j0..l * m_pad + j0 + LANES];
+                let col: &[T; LANES] = s.b_cols[l * m + j0..l * m + j0 + LANES].try_into().expect("LANES wide");
                 for lane in 0..LANES {
-                    acc[lane] += dks[lane] * col[lane];
+                    acc[lane] += dk[lane] * col[lane];
                 }
+            }
+        }
+        // The last m % LANES pairs, one at a time.
+        for j in full..m {
+            let d2j = (0..d).fold(T::zero(), |acc, l| {
+                let diff = ai[l] - s.b_cols[l * m + j];
+                acc + diff * diff
+            });
+            let (kj, dkj) = kernel(&h2, d2j);
+            acc_k[0] += kj;
+            acc_dk[0] += dkj;
+            for (l, acc) in acc_db.iter_mut().enumerate().take(gc) {
+                acc[0] += dkj * s.b_cols[l * m + j];
             }
         }
         total += acc_k.iter().fold(T::zero(), |x, y| x + *y);
@@ -110,6 +115,16 @@ fn block_sum<T: Real>(
         }
     }
     total
+}
+
+/// [`kernel`] on LANES distances at once, written so that it vectorises.
+#[inline(always)]
+fn kernel_lanes<T: Real>(h2: &[T; 3], d2: &[T; LANES], k: &mut [T; LANES], dk: &mut [T; LANES]) {
+    for lane in 0..LANES {
+        let (kl, dkl) = kernel(h2, d2[lane]);
+        k[lane] = kl;
+        dk[lane] = dkl;
+    }
 }
 
 /// MMD^2 between the rows of `x` (`n x d`) and of `y` (`m x d`). When `grad`

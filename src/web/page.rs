@@ -149,7 +149,7 @@ pub fn score_samples(
         .sample_posterior(&mut rng, label, n)
         .map_err(super::js_err)?;
     let s: Vec<f64> = samples.iter().map(|&v| f64::from(v)).collect();
-    let score = crate::metrics::score_label(&g, label, &s, &exact, &again);
+    let score = crate::metrics::score_label(&g, label, &s, &exact, Some(&again));
     Ok(serde_json::to_string(&score).unwrap_or_default())
 }
 

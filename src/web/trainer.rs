@@ -99,9 +99,10 @@ impl WasmTrainer {
         Float32Array::from(out.as_slice())
     }
 
-    /// Scores against the exact posterior, as JSON (see `inn eval`).
-    pub fn evaluate(&mut self, n: usize, seed: f64) -> String {
-        let e = evaluate(&mut self.inner, n, seed as u64, SampleNoise::default());
+    /// Scores against the exact posterior, as JSON (see `inn eval`); the
+    /// MMD^2 only `with_mmd` (it costs O(n^2)).
+    pub fn evaluate(&mut self, n: usize, seed: f64, with_mmd: bool) -> String {
+        let e = evaluate(&mut self.inner, n, seed as u64, SampleNoise::default(), with_mmd);
         serde_json::to_string(&e).unwrap_or_default()
     }
 

@@ -1,0 +1,64 @@
+//! The `fast` preset against the exact posterior: real training, fixed
+//! seeds, 2000 samples per label, and the bar for EVERY label:
+//! >= 93% in a correct mode, <= 1% in a wrong one, mass error <= 0.03,
+//! spread in [0.8, 1.25], centre within 0.08.
+
+use inn_playground::evaluate::evaluate;
+use inn_playground::metrics::FIDELITY_BAR;
+use inn_playground::train::SampleNoise;
+use inn_playground::{LabelMap, Preset, Trainer};
+
+fn trains_to_the_bar(labels: LabelMap, seed: u64) {
+    let config = Preset::Fast.config(labels, seed);
+    let mut t: Trainer = Trainer::new(&config).unwrap();
+    for _ in 0..config.steps {
+        t.step().unwrap();
+    }
+    let e = evaluate(&mut t, 2000, 1000 + seed, SampleNoise::default(), true);
+    let mut failures = Vec::new();
+    for s in &e.labels {
+        println!(
+            "{labels:?} seed {seed} label {}: in {:.3} wrong {:.3} mass error {:.3} spreads {:?} offsets {:?} mmd2 {:.2e} (floor {:.2e})",
+            s.label,
+            s.in_correct,
+            s.in_wrong,
+            s.max_mass_error,
+            s.modes.iter().map(|m| (m.spread_ratio * 100.0).round() / 100.0).collect::<Vec<_>>(),
+            s.modes.iter().map(|m| (m.centre_offset * 1000.0).round() / 1000.0).collect::<Vec<_>>(),
+            s.mmd2.unwrap_or(f64::NAN),
+            s.mmd2_floor.unwrap_or(f64::NAN),
+        );
+        failures.extend(FIDELITY_BAR.failures(s));
+    }
+    assert!(failures.is_empty(), "{labels:?} seed {seed}: {failures:?}");
+}
+
+#[test]
+fn some_seed_1() {
+    trains_to_the_bar(LabelMap::Some, 1);
+}
+
+#[test]
+fn some_seed_2() {
+    trains_to_the_bar(LabelMap::Some, 2);
+}
+
+#[test]
+fn some_seed_3() {
+    trains_to_the_bar(LabelMap::Some, 3);
+}
+
+#[test]
+fn all_seed_1() {
+    trains_to_the_bar(LabelMap::All, 1);
+}
+
+#[test]
+fn all_seed_2() {
+    trains_to_the_bar(LabelMap::All, 2);
+}
+
+#[test]
+fn all_seed_3() {
+    trains_to_the_bar(LabelMap::All, 3);
+}

@@ -1,0 +1,72 @@
+//! Determinism, divergence handling and the ablation presets.
+
+use inn_playground::evaluate::evaluate;
+use inn_playground::train::SampleNoise;
+use inn_playground::{Error, LabelMap, Preset, Trainer};
+
+fn losses(preset: Preset, seed: u64, steps: usize) -> Vec<u64> {
+    let mut t: Trainer = Trainer::new(&preset.config(LabelMap::Some, seed)).unwrap();
+    (0..steps).map(|_| t.step().unwrap().losses.total.to_bits()).collect()
+}
+
+#[test]
+fn the_same_seed_gives_bit_identical_loss_histories() {
+    for preset in Preset::ALL {
+        let steps = if preset == Preset::Paper { 3 } else { 60 };
+        assert_eq!(losses(preset, 5, steps), losses(preset, 5, steps), "{preset:?}");
+    }
+    assert_ne!(losses(Preset::Fast, 5, 5), losses(Preset::Fast, 6, 5));
+}
+
+#[test]
+fn a_huge_learning_rate_is_stopped_in_the_step_that_diverges_and_keeps_finite_weights() {
+    let mut c = Preset::Fast.config(LabelMap::Some, 1);
+    c.lr = 10.0;
+    let mut t: Trainer = Trainer::new(&c).unwrap();
+    let mut diverged = None;
+    for _ in 0..200 {
+        match t.step() {
+            Ok(_) => {}
+            Err(e) => {
+                diverged = Some(e);
+                break;
+            }
+        }
+    }
+    let e = diverged.expect("lr 10 diverges within 200 steps");
+    assert!(matches!(e, Error::Diverged { .. }), "{e}");
+    assert!(e.to_string().contains("last finite weights were kept"), "{e}");
+    assert!(t.params().iter().all(|p| p.is_finite()));
+    // The step that failed was not counted, and the trainer refuses to go on silently.
+    let step = t.steps_done();
+    assert!(t.step().is_err());
+    assert_eq!(t.steps_done(), step);
+}
+
+#[test]
+fn posterior_samples_depend_only_on_their_seed() {
+    let mut t: Trainer = Trainer::new(&Preset::Fast.config(LabelMap::Some, 2)).unwrap();
+    for _ in 0..5 {
+        t.step().unwrap();
+    }
+    let a = t.sample_posterior(0, 100, 9, SampleNoise::default()).unwrap();
+    let _ = t.sample_posterior(1, 100, 10, SampleNoise::default()).unwrap();
+    let b = t.sample_posterior(0, 100, 9, SampleNoise::default()).unwrap();
+    assert_eq!(a, b);
+    assert!(t.sample_posterior(4, 10, 1, SampleNoise::default()).is_err());
+    assert!(t.sample_posterior(0, 10, 1, SampleNoise(2.0)).is_err());
+}
+
+/// The paper's ablation: L_x alone matches p(x) but loses the conditioning.
+#[test]
+fn backward_only_ignores_the_observation() {
+    let c = Preset::BackwardOnly.config(LabelMap::Some, 1);
+    let mut t: Trainer = Trainer::new(&c).unwrap();
+    for _ in 0..600 {
+        t.step().unwrap();
+    }
+    let e = evaluate(&mut t, 1000, 3, SampleNoise::default(), false);
+    let wrong: f64 = e.labels.iter().map(|l| l.in_wrong).sum::<f64>() / 4.0;
+    println!("backward-only: mean share in a wrong mode {wrong:.2}");
+    assert!(wrong > 0.2, "L_x alone should not condition on y ({wrong})");
+}
