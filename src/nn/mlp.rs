@@ -112,15 +112,16 @@ impl Mlp {
             let (before, after) = cache.acts.split_at_mut(i + 1);
             let (x, y) = (&before[i], &mut after[0]);
             ensure_len(y, rows * layer.outputs);
-            let bias = &params[layer.b..layer.b + layer.outputs];
-            for row in y.chunks_exact_mut(layer.outputs) {
-                row.copy_from_slice(bias);
-            }
             let w = &params[layer.w..layer.w + layer.inputs * layer.outputs];
-            gemm_nn(rows, layer.inputs, layer.outputs, x, w, T::one(), y);
-            if i != last {
-                for v in y.iter_mut() {
-                    *v = v.max(T::zero());
+            gemm_nn(rows, layer.inputs, layer.outputs, x, w, T::zero(), y);
+            // Bias and ReLU in one pass; a select rather than `max`, which
+            // must ignore NaN and so does not compile to one SIMD instruction.
+            let bias = &params[layer.b..layer.b + layer.outputs];
+            let relu = i != last;
+            for row in y.chunks_exact_mut(layer.outputs) {
+                for (v, b) in row.iter_mut().zip(bias) {
+                    let z = *v + *b;
+                    *v = if relu && z <= T::zero() { T::zero() } else { z };
                 }
             }
         }

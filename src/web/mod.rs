@@ -33,3 +33,10 @@ pub fn start() {
 pub(crate) fn js_err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
+
+/// Panics with `message`: lets the browser tests (and a curious user at the
+/// console) check that a panic reaches the page as a notice.
+#[wasm_bindgen(js_name = raisePanic)]
+pub fn raise_panic(message: &str) {
+    panic!("{message}");
+}

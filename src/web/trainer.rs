@@ -106,6 +106,14 @@ impl WasmTrainer {
         serde_json::to_string(&e).unwrap_or_default()
     }
 
+    /// How many of the fidelity bar's checks the network misses now, over
+    /// every label (0: it passes), from `n` samples per label.
+    #[wasm_bindgen(js_name = fidelityFailures)]
+    pub fn fidelity_failures(&mut self, n: usize, seed: f64) -> usize {
+        let e = evaluate(&mut self.inner, n, seed as u64, SampleNoise::default(), false);
+        e.labels.iter().map(|l| crate::metrics::FIDELITY_BAR.failures(l).len()).sum()
+    }
+
     /// The model file's text.
     #[wasm_bindgen(js_name = modelJson)]
     pub fn model_json(&self) -> String {

@@ -3,7 +3,7 @@
 // rows, snapshots for the views and scores; it never touches the DOM.
 import init, { WasmTrainer } from '../pkg/inn_playground.js';
 
-const SLICE_MS = 25;        // training time between checks for messages
+const SLICE_MS = 15;        // training time between checks for messages
 const SNAPSHOT_MS = 200;    // how often the views get fresh samples
 const SCORE_MS = 1500;      // how often scores are computed while training
 const SCORE_SAMPLES = 1000;
@@ -68,19 +68,35 @@ async function loop() {
       const t0 = performance.now();
       if (!runSteps(stepsPerCall)) break;
       const dt = performance.now() - t0;
-      // Aim for calls of ~5 ms so that slices end on time.
-      stepsPerCall = Math.max(1, Math.min(64, Math.round(stepsPerCall * (dt > 0 ? 5 / dt : 2))));
+      // Aim for calls of ~4 ms so that slices end on time.
+      stepsPerCall = Math.max(1, Math.min(64, Math.round(stepsPerCall * (dt > 0 ? 4 / dt : 2))));
     }
-    const now = performance.now();
-    if (running && now - lastSnapshot > SNAPSHOT_MS) { snapshot(); lastSnapshot = now; }
-    if (running && now - lastScore > SCORE_MS) { scores(false); lastScore = performance.now(); }
+    // Every piece of work is followed by a yield, so a pause waits for at
+    // most one of them.
     await yieldToEvents();
+    if (running && performance.now() - lastSnapshot > SNAPSHOT_MS) {
+      snapshot();
+      lastSnapshot = performance.now();
+      await yieldToEvents();
+    }
+    if (running && performance.now() - lastScore > SCORE_MS) {
+      scores(false);
+      lastScore = performance.now();
+      await yieldToEvents();
+    }
   }
   if (trainer && !broken) {
     postMessage({ type: 'paused', step: trainer.step() });
     snapshot();
-    scores(true);
+    scoreSoon();
   }
+}
+
+let scoreTimer = 0;
+/** Full scores (with MMD) once the user stops stepping for a moment. */
+function scoreSoon() {
+  clearTimeout(scoreTimer);
+  scoreTimer = setTimeout(() => { if (!running && trainer && !broken) scores(true); }, 300);
 }
 
 function replace(t) {
@@ -96,7 +112,7 @@ const handlers = {
   pause() { running = false; },
   step() {
     if (running || !trainer) return;
-    if (runSteps(1)) { snapshot(); scores(true); }
+    if (runSteps(1)) { snapshot(); scoreSoon(); }
   },
   view({ label, n, noise }) {
     view = { label, n, noise };
@@ -123,6 +139,34 @@ const handlers = {
     }
   },
   exportModel() { postMessage({ type: 'model', text: trainer.modelJson() }); },
+  /** Benchmark (cargo xtask bench): steps/s of a configuration, and the
+   * training time until the fidelity bar holds (checks every 100 steps, not
+   * timed), in this worker as the page trains. */
+  bench({ id, hash, steps, toFidelity }) {
+    const t = new WasmTrainer(hash);
+    t.train(3);
+    const t0 = performance.now();
+    t.train(steps);
+    const stepsPerS = steps / ((performance.now() - t0) / 1000);
+    let timeToFidelity = null;
+    if (toFidelity) {
+      const f = new WasmTrainer(hash);
+      const cfg = JSON.parse(f.configJson());
+      let trained = 0;
+      for (let s = 100; s <= cfg.steps; s += 100) {
+        const a = performance.now();
+        f.train(100);
+        trained += performance.now() - a;
+        if (f.fidelityFailures(2000, 77) === 0) { timeToFidelity = trained / 1000; break; }
+      }
+      f.free();
+    }
+    const s0 = performance.now();
+    t.samples(0, 2000, 1, 1);
+    const sampleMs = performance.now() - s0;
+    t.free();
+    postMessage({ type: 'bench', id, stepsPerS, timeToFidelity, sampleMs });
+  },
 };
 
 self.onmessage = async (e) => {

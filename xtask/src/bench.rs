@@ -1,9 +1,49 @@
-//! `cargo xtask bench`: speed figures, printed and written to
-//! `target/bench.jsonl`.
+//! `cargo xtask bench`: speed figures, native and in headless Chromium,
+//! printed as tables and written one JSON object per line to
+//! `target/bench.jsonl`. Figures live here, never in timed tests.
 
-use crate::build::{cargo, run_cmd};
+use crate::build::{build_site, cargo, run_cmd};
+use crate::{root, serve, setup};
+use std::process::Command;
 
-/// Runs the native benchmark.
+/// Runs the native and the browser benchmarks.
 pub fn run(_args: &[String]) -> Result<(), String> {
-    run_cmd(cargo().args(["run", "--release", "--example", "bench"]))
+    setup::wasm_target()?;
+    let chromium = setup::chromium()?;
+    let e2e = setup::node_packages()?;
+    let out = root().join("target/bench.jsonl");
+    let _ = std::fs::remove_file(&out);
+    println!("machine: {} cores, {}", cores(), cpu_model());
+    run_cmd(cargo().args(["run", "--release", "--example", "bench", "--"]).arg(&out))?;
+
+    let site = root().join("target/site-bench");
+    let gz = build_site(&site)?;
+    println!("page transfer: {gz} bytes gzipped ({:.1} KB)", gz as f64 / 1024.0);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&out)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{{\"page_gzip_bytes\": {gz}}}\n").as_bytes()))
+        .map_err(|e| e.to_string())?;
+    let url = serve::serve_in_background(site)?;
+    run_cmd(
+        Command::new("node")
+            .arg("bench.mjs")
+            .current_dir(&e2e)
+            .env("BASE_URL", &url)
+            .env("CHROMIUM", &chromium)
+            .env("BENCH_OUT", &out),
+    )?;
+    println!("figures written to {}", out.display());
+    Ok(())
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into())
 }

@@ -1,0 +1,40 @@
+// The browser half of `cargo xtask bench`: steps/s of the wasm trainer in a
+// Web Worker (as the page runs it), time to the fidelity bar, and the time
+// to draw 2000 posterior samples. Appends JSON lines to $BENCH_OUT.
+import { appendFileSync } from 'node:fs';
+import { launch, BASE_URL } from './helpers.js';
+
+const out = process.env.BENCH_OUT || '../../target/bench.jsonl';
+const configs = [
+  ['fast', 'preset=fast&labels=some&seed=SEED', 200, true],
+  ['4x64x256', 'preset=paper&labels=some&seed=1&blocks=4&hidden=64&batch=256', 200, false],
+  ['paper', 'preset=paper&labels=some&seed=1', 5, false],
+];
+
+const browser = await launch();
+const page = await (await browser.newContext()).newPage();
+await page.goto(`${BASE_URL}/#preset=fast`);
+const run = (hash, steps, toFidelity) => page.evaluate(({ hash, steps, toFidelity }) => new Promise((resolve) => {
+  const w = new Worker('./js/worker.js', { type: 'module' });
+  w.onmessage = (e) => { if (e.data.type === 'bench') { w.terminate(); resolve(e.data); } };
+  w.postMessage({ type: 'bench', id: 1, hash, steps, toFidelity });
+}), { hash, steps, toFidelity });
+
+console.log('wasm in a Web Worker (headless Chromium)');
+console.log('config        steps/s   time to fidelity (s)');
+for (const [name, hash, steps, fid] of configs) {
+  const seeds = fid ? [1, 2, 3] : [1];
+  const results = [];
+  for (const seed of seeds) results.push(await run(hash.replace('SEED', seed), steps, fid));
+  const rates = results.map((r) => r.stepsPerS).sort((a, b) => a - b);
+  const rate = rates[Math.floor(rates.length / 2)];
+  let ttf = null;
+  if (fid) {
+    results.forEach((r, i) => console.log(`  fast seed ${i + 1}: ${r.timeToFidelity === null ? 'bar not reached within the schedule' : `bar reached after ${r.timeToFidelity.toFixed(2)} s`}; 2000 samples in ${r.sampleMs.toFixed(1)} ms`));
+    const t = results.map((r) => (r.timeToFidelity === null ? Infinity : r.timeToFidelity)).sort((a, b) => a - b)[1];
+    ttf = Number.isFinite(t) ? t : null;
+  }
+  console.log(`${name.padEnd(12)} ${rate.toFixed(1).padStart(8)}   ${ttf === null ? '-' : ttf.toFixed(2)}`);
+  appendFileSync(out, `${JSON.stringify({ config: name, target: 'wasm', steps_per_s: Number(rate.toFixed(2)), time_to_fidelity_s: ttf === null ? null : Number(ttf.toFixed(3)) })}\n`);
+}
+await browser.close();

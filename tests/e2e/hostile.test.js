@@ -1,0 +1,92 @@
+// Hostile input: links from strangers, blow-ups, bad files, panics. The
+// page must stay usable, say what happened, and run no foreign script.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, status, until } from './helpers.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser.close(); });
+
+test('a learning rate of 10 pauses training with a notice offering reset; nothing non-finite is drawn', async () => {
+  const { page, errors, context } = await openPage(browser, '#preset=fast&labels=some&seed=1&lr=10');
+  await page.click('[data-testid=train]');
+  await page.getByRole('button', { name: 'Reset training' }).waitFor({ state: 'visible', timeout: 30000 });
+  const text = await page.getByTestId('notice').innerText();
+  assert.match(text, /diverged/);
+  const s = await status(page);
+  assert.equal(s.running, false);
+  assert.ok(Number.isFinite(s.losses.total), 'the last recorded loss is finite');
+  const stepAtStop = s.step;
+  await page.waitForTimeout(500);
+  assert.equal((await status(page)).step, stepAtStop, 'training stays paused');
+  await page.getByRole('button', { name: 'Reset training' }).click();
+  await until(page, (t) => t.step === 0, 10000, 'the reset');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('bad model files are refused with a specific message and the current model is kept', async () => {
+  const { page, context } = await openPage(browser, '#preset=fast&labels=some&seed=1');
+  for (let i = 0; i < 3; i++) await page.click('[data-testid=step]');
+  await until(page, (s) => s.step === 3, 10000, 'three steps');
+  const good = JSON.stringify({ format: 'inn-playground-model', version: 1 });
+  const cases = [
+    ['not-json.json', 'hello, I am not JSON', /not JSON/],
+    ['truncated.json', '{"format": "inn-playground-model", "version": 1, "config": {', /truncated/],
+    ['version.json', good.replace('"version":1', '"version":99'), /version 99 is not supported/],
+    ['foreign.json', '{"format": "something-else"}', /format is "something-else"/],
+  ];
+  for (const [name, body, want] of cases) {
+    await page.setInputFiles('#load-model', { name, mimeType: 'application/json', buffer: Buffer.from(body) });
+    await page.waitForFunction((w) => document.getElementById('notice-text').textContent.includes('was not loaded'), null, { timeout: 10000 });
+    const text = await page.locator('#notice-text').innerText();
+    assert.match(text, want, `${name}: ${text}`);
+    assert.equal((await status(page)).step, 3, 'the current model is kept');
+    await page.click('#notice-close');
+  }
+  await context.close();
+});
+
+test('a model exported from the page loads back', async () => {
+  const { page, context } = await openPage(browser, '#preset=fast&labels=all&seed=4');
+  for (let i = 0; i < 5; i++) await page.click('[data-testid=step]');
+  await until(page, (s) => s.step === 5, 10000, 'five steps');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-model')]);
+  const path = await download.path();
+  await page.click('[data-testid=reset]');
+  await until(page, (s) => s.step === 0, 10000, 'the reset');
+  await page.setInputFiles('#load-model', path);
+  await page.waitForFunction(() => document.getElementById('notice-text').textContent.includes('Model loaded'), null, { timeout: 10000 });
+  assert.equal((await status(page)).step, 5);
+  await context.close();
+});
+
+test('a 1 MB hash full of junk loads with defaults and a notice', async () => {
+  const junk = '#' + Array.from({ length: 20000 }, (_, i) => `k${i}=%3Cscript%3Ealert(${i})%3C/script%3E`).join('&').slice(0, 1 << 20);
+  const { page, errors, context } = await openPage(browser, junk);
+  const s = await status(page);
+  assert.equal(s.preset, 'fast');
+  assert.equal(s.config.seed, 1);
+  const text = await page.getByTestId('notice').innerText();
+  assert.match(text, /more than 64 settings/);
+  assert.equal(await page.locator('script:not([src])').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a panic in wasm shows its message and offers a reload that keeps the settings', async () => {
+  const { page, context } = await openPage(browser, '#preset=fast&labels=all&seed=12');
+  await page.evaluate(async () => {
+    const m = await import('./pkg/inn_playground.js');
+    try { m.raisePanic('deliberate test panic'); } catch { /* the hook has run */ }
+  });
+  const text = await page.getByTestId('notice').innerText();
+  assert.match(text, /deliberate test panic/);
+  const reload = page.getByRole('button', { name: /Reload page/ });
+  assert.ok(await reload.isVisible());
+  await reload.click();
+  await page.waitForFunction(() => window.innPlayground && window.innPlayground.status().config.seed === 12, null, { timeout: 20000 });
+  assert.equal((await status(page)).config.labels, 'all');
+  await context.close();
+});
