@@ -51,7 +51,10 @@ fn time_to_fidelity(seed: u64) -> Option<(f64, u64)> {
         let start = Instant::now();
         t.step().expect("finite");
         trained += start.elapsed().as_secs_f64();
-        if s % 100 == 0 && FIDELITY_BAR.passes_all(&evaluate(&mut t, 2000, 77, SampleNoise::default(), false).labels) {
+        if s % 100 == 0
+            && FIDELITY_BAR
+                .passes_all(&evaluate(&mut t, 2000, 77, SampleNoise::default(), false).labels)
+        {
             return Some((trained, s));
         }
     }
@@ -59,10 +62,19 @@ fn time_to_fidelity(seed: u64) -> Option<(f64, u64)> {
 }
 
 fn main() {
-    let out = std::env::args().nth(1).unwrap_or_else(|| "target/bench.jsonl".into());
-    let mut jsonl = std::fs::OpenOptions::new().create(true).append(true).open(&out).expect("writable output");
+    let out = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/bench.jsonl".into());
+    let mut jsonl = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&out)
+        .expect("writable output");
     println!("native (one thread)");
-    println!("{:<10} {:>10} {:>22}", "config", "steps/s", "time to fidelity (s)");
+    println!(
+        "{:<10} {:>10} {:>22}",
+        "config", "steps/s", "time to fidelity (s)"
+    );
     for (name, c) in configs() {
         let steps = if name == "paper" { 5 } else { 200 };
         let rate = steps_per_s(&c, steps);
@@ -70,11 +82,21 @@ fn main() {
             let mut runs: Vec<Option<(f64, u64)>> = (1..=3).map(time_to_fidelity).collect();
             for (seed, r) in runs.iter().enumerate() {
                 match r {
-                    Some((secs, step)) => println!("  fast seed {}: bar reached at step {step} after {secs:.2} s", seed + 1),
-                    None => println!("  fast seed {}: bar not reached within the schedule", seed + 1),
+                    Some((secs, step)) => println!(
+                        "  fast seed {}: bar reached at step {step} after {secs:.2} s",
+                        seed + 1
+                    ),
+                    None => println!(
+                        "  fast seed {}: bar not reached within the schedule",
+                        seed + 1
+                    ),
                 }
             }
-            runs.sort_by(|a, b| a.map(|x| x.0).unwrap_or(f64::INFINITY).total_cmp(&b.map(|x| x.0).unwrap_or(f64::INFINITY)));
+            runs.sort_by(|a, b| {
+                a.map(|x| x.0)
+                    .unwrap_or(f64::INFINITY)
+                    .total_cmp(&b.map(|x| x.0).unwrap_or(f64::INFINITY))
+            });
             runs[1].map(|r| r.0)
         } else {
             None

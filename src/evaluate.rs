@@ -43,7 +43,13 @@ pub fn evaluate<T: Real>(
             let exact_again = problem
                 .sample_posterior(&mut rng, label, n)
                 .expect("label in range");
-            score_label(&problem, label, &samples, &exact, with_mmd.then_some(exact_again.as_slice()))
+            score_label(
+                &problem,
+                label,
+                &samples,
+                &exact,
+                with_mmd.then_some(exact_again.as_slice()),
+            )
         })
         .collect();
     let points: Vec<T> = (0..n)

@@ -201,7 +201,12 @@ pub fn properties() -> Vec<Property> {
 
 /// A short, printable excerpt of untrusted text for a notice.
 fn excerpt(s: &str) -> String {
-    let clean: String = s.chars().filter(|c| !c.is_control()).take(24).collect();
+    // No control characters, and no bidirectional overrides that could make
+    // a notice read differently from what the link holds.
+    let shown = |c: &char| {
+        !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    let clean: String = s.chars().filter(shown).take(24).collect();
     if clean.chars().count() < s.chars().count() {
         format!("{clean}...")
     } else {

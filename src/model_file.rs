@@ -181,7 +181,10 @@ mod tests {
     }
 
     fn refusal(text: &str) -> String {
-        ModelFile::parse(text).unwrap_err().to_string()
+        match ModelFile::parse(text) {
+            Ok(_) => panic!("accepted a bad file: {:.200}", text),
+            Err(e) => e.to_string(),
+        }
     }
 
     #[test]
@@ -212,8 +215,9 @@ mod tests {
         assert!(refusal(&good.replace("\"params\":[", "\"params\":[1e999,")).contains("not JSON"));
         assert!(refusal(&good.replace("\"params\":[", "\"params\":[0.5,")).contains("weights"));
         assert!(refusal(&good.replace("\"hidden\":8", "\"hidden\":9")).contains("weights"));
-        assert!(refusal(&good.replace("\"blocks\":4", "\"blocks\":3"))
-            .contains("4 permutations for 3 blocks"));
+        let b = model().config.blocks;
+        let fewer = good.replace(&format!("\"blocks\":{b}"), &format!("\"blocks\":{}", b - 1));
+        assert!(refusal(&fewer).contains(&format!("{b} permutations for {} blocks", b - 1)));
         assert!(refusal(&good.replace("\"batch\":256", "\"batch\":0")).contains("batch must be"));
         let huge = format!(
             "{{\"format\":\"{FORMAT}\",\"pad\":\"{}\"}}",

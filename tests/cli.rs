@@ -4,7 +4,10 @@
 use std::process::{Command, Output};
 
 fn inn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_inn")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_inn"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn text(b: &[u8]) -> String {
@@ -20,19 +23,31 @@ fn temp(name: &str) -> String {
 #[test]
 fn train_sample_eval_and_abc() {
     let model = temp("model.json");
-    let out = inn(&["train", "--preset", "fast", "--labels", "some", "--seed", "1", "--steps", "40", "--out", &model]);
+    let out = inn(&[
+        "train", "--preset", "fast", "--labels", "some", "--seed", "1", "--steps", "40", "--out",
+        &model,
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let err = text(&out.stderr);
-    assert!(err.contains("step 40/40") && err.contains("steps/s"), "{err}");
+    assert!(
+        err.contains("step 40/40") && err.contains("steps/s"),
+        "{err}"
+    );
 
-    let out = inn(&["sample", "--model", &model, "--label", "0", "--n", "25", "--seed", "3"]);
+    let out = inn(&[
+        "sample", "--model", &model, "--label", "0", "--n", "25", "--seed", "3",
+    ]);
     assert!(out.status.success());
     let csv = text(&out.stdout);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "x0,x1");
     assert_eq!(lines.len(), 26);
-    assert!(lines[1..].iter().all(|l| l.split(',').all(|v| v.parse::<f64>().is_ok_and(f64::is_finite))));
-    let again = inn(&["sample", "--model", &model, "--label", "0", "--n", "25", "--seed", "3"]);
+    assert!(lines[1..].iter().all(|l| l
+        .split(',')
+        .all(|v| v.parse::<f64>().is_ok_and(f64::is_finite))));
+    let again = inn(&[
+        "sample", "--model", &model, "--label", "0", "--n", "25", "--seed", "3",
+    ]);
     assert_eq!(again.stdout, out.stdout, "same seed, same samples");
 
     let out = inn(&["eval", "--model", &model, "--n", "200"]);
@@ -44,7 +59,9 @@ fn train_sample_eval_and_abc() {
     let nz = v["latent"]["mean"].as_array().unwrap().len();
     assert!(nz >= 2 && cov == nz * nz, "{nz} {cov}");
 
-    let out = inn(&["abc", "--labels", "some", "--label", "1", "--n", "300", "--eps", "0.5"]);
+    let out = inn(&[
+        "abc", "--labels", "some", "--label", "1", "--n", "300", "--eps", "0.5",
+    ]);
     assert!(out.status.success());
     assert_eq!(text(&out.stdout).lines().count(), 301);
     assert!(text(&out.stderr).contains("acceptance rate"));
@@ -57,22 +74,86 @@ fn bad_input_gives_one_message_and_exit_code_2() {
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec![], "no command"),
         (vec!["fly"], "unknown command"),
-        (vec!["train", "--preset", "quick", "--labels", "some", "--seed", "1", "--out", "x"], "--preset must be"),
-        (vec!["train", "--preset", "fast", "--labels", "many", "--seed", "1", "--out", "x"], "--labels must be"),
-        (vec!["train", "--preset", "fast", "--labels", "some", "--seed", "one", "--out", "x"], "--seed must be a number"),
-        (vec!["train", "--preset", "fast", "--labels", "some", "--seed", "1"], "--out is required"),
-        (vec!["train", "--preset", "fast", "--labels", "some", "--seed", "1", "--out", "/nonexistent/dir/m.json"], "cannot write"),
-        (vec!["sample", "--model", "/nonexistent.json", "--label", "0", "--n", "5"], "cannot read"),
-        (vec!["sample", "--model", &junk, "--label", "0", "--n", "5"], "format is \"something else\""),
-        (vec!["eval", "--model", &junk, "--bogus", "1"], "unknown option"),
-        (vec!["abc", "--labels", "some", "--label", "9", "--n", "5"], "--label must be in 0..4"),
-        (vec!["abc", "--labels", "some", "--label", "0", "--n", "5", "--eps", "-1"], "eps must be > 0"),
+        (
+            vec![
+                "train", "--preset", "quick", "--labels", "some", "--seed", "1", "--out", "x",
+            ],
+            "--preset must be",
+        ),
+        (
+            vec![
+                "train", "--preset", "fast", "--labels", "many", "--seed", "1", "--out", "x",
+            ],
+            "--labels must be",
+        ),
+        (
+            vec![
+                "train", "--preset", "fast", "--labels", "some", "--seed", "one", "--out", "x",
+            ],
+            "--seed must be a number",
+        ),
+        (
+            vec![
+                "train", "--preset", "fast", "--labels", "some", "--seed", "1",
+            ],
+            "--out is required",
+        ),
+        (
+            vec![
+                "train",
+                "--preset",
+                "fast",
+                "--labels",
+                "some",
+                "--seed",
+                "1",
+                "--out",
+                "/nonexistent/dir/m.json",
+            ],
+            "cannot write",
+        ),
+        (
+            vec![
+                "sample",
+                "--model",
+                "/nonexistent.json",
+                "--label",
+                "0",
+                "--n",
+                "5",
+            ],
+            "cannot read",
+        ),
+        (
+            vec!["sample", "--model", &junk, "--label", "0", "--n", "5"],
+            "format is \"something else\"",
+        ),
+        (
+            vec!["eval", "--model", &junk, "--bogus", "1"],
+            "unknown option",
+        ),
+        (
+            vec!["abc", "--labels", "some", "--label", "9", "--n", "5"],
+            "--label must be in 0..4",
+        ),
+        (
+            vec![
+                "abc", "--labels", "some", "--label", "0", "--n", "5", "--eps", "-1",
+            ],
+            "eps must be > 0",
+        ),
     ];
     for (args, want) in cases {
         let out = inn(&args);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert!(err.starts_with("inn: ") && err.contains(want), "{args:?}: {err}");
-        assert!(!err.contains("panicked") && !err.contains("backtrace"), "{args:?}: {err}");
+        assert!(
+            err.starts_with("inn: ") && err.contains(want),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{args:?}: {err}"
+        );
     }
 }

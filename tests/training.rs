@@ -6,14 +6,20 @@ use inn_playground::{Error, LabelMap, Preset, Trainer};
 
 fn losses(preset: Preset, seed: u64, steps: usize) -> Vec<u64> {
     let mut t: Trainer = Trainer::new(&preset.config(LabelMap::Some, seed)).unwrap();
-    (0..steps).map(|_| t.step().unwrap().losses.total.to_bits()).collect()
+    (0..steps)
+        .map(|_| t.step().unwrap().losses.total.to_bits())
+        .collect()
 }
 
 #[test]
 fn the_same_seed_gives_bit_identical_loss_histories() {
     for preset in Preset::ALL {
         let steps = if preset == Preset::Paper { 3 } else { 60 };
-        assert_eq!(losses(preset, 5, steps), losses(preset, 5, steps), "{preset:?}");
+        assert_eq!(
+            losses(preset, 5, steps),
+            losses(preset, 5, steps),
+            "{preset:?}"
+        );
     }
     assert_ne!(losses(Preset::Fast, 5, 5), losses(Preset::Fast, 6, 5));
 }
@@ -35,7 +41,10 @@ fn a_huge_learning_rate_is_stopped_in_the_step_that_diverges_and_keeps_finite_we
     }
     let e = diverged.expect("lr 10 diverges within 200 steps");
     assert!(matches!(e, Error::Diverged { .. }), "{e}");
-    assert!(e.to_string().contains("last finite weights were kept"), "{e}");
+    assert!(
+        e.to_string().contains("last finite weights were kept"),
+        "{e}"
+    );
     assert!(t.params().iter().all(|p| p.is_finite()));
     // The step that failed was not counted, and the trainer refuses to go on silently.
     let step = t.steps_done();
@@ -49,11 +58,19 @@ fn posterior_samples_depend_only_on_their_seed() {
     for _ in 0..5 {
         t.step().unwrap();
     }
-    let a = t.sample_posterior(0, 100, 9, SampleNoise::default()).unwrap();
-    let _ = t.sample_posterior(1, 100, 10, SampleNoise::default()).unwrap();
-    let b = t.sample_posterior(0, 100, 9, SampleNoise::default()).unwrap();
+    let a = t
+        .sample_posterior(0, 100, 9, SampleNoise::default())
+        .unwrap();
+    let _ = t
+        .sample_posterior(1, 100, 10, SampleNoise::default())
+        .unwrap();
+    let b = t
+        .sample_posterior(0, 100, 9, SampleNoise::default())
+        .unwrap();
     assert_eq!(a, b);
-    assert!(t.sample_posterior(4, 10, 1, SampleNoise::default()).is_err());
+    assert!(t
+        .sample_posterior(4, 10, 1, SampleNoise::default())
+        .is_err());
     assert!(t.sample_posterior(0, 10, 1, SampleNoise(2.0)).is_err());
 }
 

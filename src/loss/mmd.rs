@@ -49,7 +49,13 @@ const MAX_GRAD_COLS: usize = 8;
 /// With `grad = Some((g, gc, scale))`, adds `scale * d/da_i sum_j k(a_i, b_j)`
 /// = `scale * 2 sum_j k'_ij (a_i - b_j)` to the first `gc` columns of row i
 /// of `g` (`n x gc`).
-fn block_sum<T: Real>(a: &[T], b: &[T], d: usize, s: &mut MmdScratch<T>, grad: Option<(&mut [T], usize, T)>) -> T {
+fn block_sum<T: Real>(
+    a: &[T],
+    b: &[T],
+    d: usize,
+    s: &mut MmdScratch<T>,
+    grad: Option<(&mut [T], usize, T)>,
+) -> T {
     let m = b.len() / d;
     // Transposed copy of b: column l is b_cols[l * m..(l + 1) * m].
     ensure_len(&mut s.b_cols, d * m);
@@ -73,7 +79,9 @@ fn block_sum<T: Real>(a: &[T], b: &[T], d: usize, s: &mut MmdScratch<T>, grad: O
         for j0 in (0..full).step_by(LANES) {
             d2.fill(T::zero());
             for (l, al) in ai.iter().enumerate() {
-                let col: &[T; LANES] = s.b_cols[l * m + j0..l * m + j0 + LANES].try_into().expect("LANES wide");
+                let col: &[T; LANES] = s.b_cols[l * m + j0..l * m + j0 + LANES]
+                    .try_into()
+                    .expect("LANES wide");
                 for lane in 0..LANES {
                     let diff = *al - col[lane];
                     d2[lane] += diff * diff;
@@ -85,7 +93,9 @@ fn block_sum<T: Real>(a: &[T], b: &[T], d: usize, s: &mut MmdScratch<T>, grad: O
                 acc_dk[lane] += dk[lane];
             }
             for (l, acc) in acc_db.iter_mut().enumerate().take(gc) {
-                let col: &[T; LANES] = s.b_cols[l * m + j0..l * m + j0 + LANES].try_into().expect("LANES wide");
+                let col: &[T; LANES] = s.b_cols[l * m + j0..l * m + j0 + LANES]
+                    .try_into()
+                    .expect("LANES wide");
                 for lane in 0..LANES {
                     acc[lane] += dk[lane] * col[lane];
                 }

@@ -102,7 +102,13 @@ impl WasmTrainer {
     /// Scores against the exact posterior, as JSON (see `inn eval`); the
     /// MMD^2 only `with_mmd` (it costs O(n^2)).
     pub fn evaluate(&mut self, n: usize, seed: f64, with_mmd: bool) -> String {
-        let e = evaluate(&mut self.inner, n, seed as u64, SampleNoise::default(), with_mmd);
+        let e = evaluate(
+            &mut self.inner,
+            n,
+            seed as u64,
+            SampleNoise::default(),
+            with_mmd,
+        );
         serde_json::to_string(&e).unwrap_or_default()
     }
 
@@ -110,8 +116,17 @@ impl WasmTrainer {
     /// every label (0: it passes), from `n` samples per label.
     #[wasm_bindgen(js_name = fidelityFailures)]
     pub fn fidelity_failures(&mut self, n: usize, seed: f64) -> usize {
-        let e = evaluate(&mut self.inner, n, seed as u64, SampleNoise::default(), false);
-        e.labels.iter().map(|l| crate::metrics::FIDELITY_BAR.failures(l).len()).sum()
+        let e = evaluate(
+            &mut self.inner,
+            n,
+            seed as u64,
+            SampleNoise::default(),
+            false,
+        );
+        e.labels
+            .iter()
+            .map(|l| crate::metrics::FIDELITY_BAR.failures(l).len())
+            .sum()
     }
 
     /// The model file's text.

@@ -14,15 +14,27 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     let out = root().join("target/bench.jsonl");
     let _ = std::fs::remove_file(&out);
     println!("machine: {} cores, {}", cores(), cpu_model());
-    run_cmd(cargo().args(["run", "--release", "--example", "bench", "--"]).arg(&out))?;
+    run_cmd(
+        cargo()
+            .args(["run", "--release", "--example", "bench", "--"])
+            .arg(&out),
+    )?;
 
     let site = root().join("target/site-bench");
     let gz = build_site(&site)?;
-    println!("page transfer: {gz} bytes gzipped ({:.1} KB)", gz as f64 / 1024.0);
+    println!(
+        "page transfer: {gz} bytes gzipped ({:.1} KB)",
+        gz as f64 / 1024.0
+    );
     std::fs::OpenOptions::new()
         .append(true)
         .open(&out)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{{\"page_gzip_bytes\": {gz}}}\n").as_bytes()))
+        .and_then(|mut f| {
+            std::io::Write::write_all(
+                &mut f,
+                format!("{{\"page_gzip_bytes\": {gz}}}\n").as_bytes(),
+            )
+        })
         .map_err(|e| e.to_string())?;
     let url = serve::serve_in_background(site)?;
     run_cmd(
@@ -44,6 +56,10 @@ fn cores() -> usize {
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into())
 }

@@ -1,0 +1,175 @@
+//! The link parser against hostile input: a corpus of nasty cases, and a
+//! million generated hashes. Whatever comes in, the result is a valid
+//! configuration within the memory bound, every change is named in a
+//! notice, and nothing panics.
+
+use inn_playground::config::MEMORY_LIMIT_BYTES;
+use inn_playground::hash::{parse_hash, to_hash, PageState, MAX_SEED};
+use inn_playground::rng::Rng;
+
+fn check(hash: &str) -> (PageState, Vec<String>) {
+    let (state, notices) = parse_hash(hash);
+    let valid = state.config.check();
+    assert!(valid.is_ok(), "{hash:?} gave an invalid config: {valid:?}");
+    assert!(state.config.estimated_bytes() <= MEMORY_LIMIT_BYTES);
+    assert!(state.config.seed <= MAX_SEED);
+    assert!(state.abc_eps.is_finite() && state.abc_eps > 0.0);
+    for n in &notices {
+        assert!(n.chars().count() < 400, "notices stay short: {n}");
+        assert!(
+            !n.chars().any(char::is_control),
+            "no control characters in notices"
+        );
+    }
+    // What we write, we read back unchanged and without complaint.
+    let (again, more) = parse_hash(&to_hash(&state));
+    assert_eq!(again, state, "{hash:?}");
+    assert!(more.is_empty(), "{hash:?}: {more:?}");
+    (state, notices)
+}
+
+#[test]
+fn the_corpus_of_nasty_links() {
+    let long = format!("#seed={}", "9".repeat(1 << 20));
+    let many = (0..10_000)
+        .map(|i| format!("k{i}=1"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let cases: Vec<(&str, &str)> = vec![
+        ("#batch=1000000000", "batch"),
+        ("#blocks=1000000", "blocks"),
+        ("#hidden=-5", "hidden"),
+        ("#lr=NaN", "lr"),
+        ("#lr=inf", "lr"),
+        ("#lr=-inf", "lr"),
+        ("#lr=1e999", "lr"),
+        ("#lr=0x10", "lr"),
+        ("#lr=0", "lr"),
+        ("#lr=10000", "lr"),
+        ("#y_noise=-1", "y_noise"),
+        ("#seed=-1", "seed"),
+        ("#seed=18446744073709551616", "seed"),
+        ("#seed=3&seed=4", "seed"),
+        ("#preset=<script>alert(1)</script>", "preset"),
+        ("#labels=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "labels"),
+        ("#%6c%72=abc", "lr"),
+        ("#lr=%", "lr"),
+        ("#lr=%zz", "lr"),
+        ("#on_x=2", "on_x"),
+        ("#unknown=1", "unknown"),
+        ("#=&&&=&", ""),
+        ("#blocks=16&hidden=512&depth=3&batch=2048&ndim=64", "size"),
+        ("#on_y=0&on_z=0&on_x=0&on_rec=0&on_ml=0", "losses"),
+        ("#labels=all&ndim=4", "ndim_tot"),
+        ("#abc_budget=0", "abc_budget"),
+        ("#abc_eps=-3", "abc_eps"),
+        ("#lr=\u{202e}1", "lr"),
+        (long.as_str(), "seed"),
+        (many.as_str(), "more than 64"),
+    ];
+    for (hash, named) in cases {
+        let (_, notices) = check(hash);
+        if !named.is_empty() {
+            assert!(
+                notices.iter().any(|n| n.contains(named)),
+                "{:.60}: notices {notices:?} should name {named}",
+                hash
+            );
+        }
+    }
+    let (s, _) = check("#batch=1000000000");
+    assert_eq!(s.config.batch, 2048);
+    let (s, _) = check("#blocks=16&hidden=512&depth=3&batch=2048&ndim=64");
+    assert_eq!(
+        s.config,
+        PageState::default().config,
+        "too large together: back to the preset's sizes"
+    );
+    let (s, _) = check("#seed=3&seed=4");
+    assert_eq!(s.config.seed, 3);
+}
+
+/// Pieces that hashes are built from: keys, separators, numbers of every
+/// kind, escapes and markup.
+const PIECES: &[&str] = &[
+    "preset",
+    "labels",
+    "seed",
+    "blocks",
+    "hidden",
+    "depth",
+    "ndim",
+    "batch",
+    "steps",
+    "ramp",
+    "lr",
+    "lr_final",
+    "clamp",
+    "y_noise",
+    "pad_noise",
+    "w_x",
+    "w_z",
+    "on_x",
+    "on_ml",
+    "abc_eps",
+    "abc_budget",
+    "zzz",
+    "=",
+    "&",
+    "#",
+    "%",
+    "%3D",
+    "%26",
+    "%00",
+    "%zz",
+    "0",
+    "1",
+    "-1",
+    "2048",
+    "1e9",
+    "1e-9",
+    "NaN",
+    "inf",
+    "-inf",
+    "0.5",
+    "3.",
+    ".5",
+    "99999999999999999999",
+    "fast",
+    "paper",
+    "all",
+    "some",
+    "none",
+    "forward-only",
+    "<script>",
+    "\"",
+    "'",
+    " ",
+    "+",
+    "é",
+    "\u{0}",
+    "\u{202e}",
+    "😀",
+];
+
+#[test]
+fn a_million_generated_links() {
+    let mut rng = Rng::new(2024);
+    let mut hash = String::new();
+    for _ in 0..1_000_000 {
+        hash.clear();
+        for _ in 0..rng.below(12) {
+            hash.push_str(PIECES[rng.below(PIECES.len())]);
+        }
+        let (state, _) = parse_hash(&hash);
+        assert!(state.config.check().is_ok(), "{hash:?}");
+    }
+    // A slower, full check on a sample of them.
+    for _ in 0..20_000 {
+        hash.clear();
+        for _ in 0..rng.below(16) {
+            hash.push_str(PIECES[rng.below(PIECES.len())]);
+        }
+        check(&hash);
+    }
+}
