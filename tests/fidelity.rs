@@ -1,7 +1,7 @@
 //! The `fast` preset against the exact posterior: real training, fixed
-//! seeds, 2000 samples per label, and the bar for EVERY label:
-//! >= 93% in a correct mode, <= 1% in a wrong one, mass error <= 0.03,
-//! spread in [0.8, 1.25], centre within 0.08.
+//! seeds, 2000 samples per label, and the fidelity bar for EVERY label: at
+//! least 93% in a correct mode, at most 1% in a wrong one, mass error at
+//! most 0.03, spread in [0.8, 1.25], centre within 0.08.
 
 use inn_playground::evaluate::evaluate;
 use inn_playground::metrics::FIDELITY_BAR;
