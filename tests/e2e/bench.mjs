@@ -37,4 +37,17 @@ for (const [name, hash, steps, fid] of configs) {
   console.log(`${name.padEnd(12)} ${rate.toFixed(1).padStart(8)}   ${ttf === null ? '-' : ttf.toFixed(2)}`);
   appendFileSync(out, `${JSON.stringify({ config: name, target: 'wasm', steps_per_s: Number(rate.toFixed(2)), time_to_fidelity_s: ttf === null ? null : Number(ttf.toFixed(3)) })}\n`);
 }
+const soakSteps = Number(process.env.SOAK_STEPS || 0);
+if (soakSteps > 0) {
+  const heapBefore = await page.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : null);
+  const r = await page.evaluate(({ steps }) => new Promise((resolve) => {
+    const w = new Worker('./js/worker.js', { type: 'module' });
+    w.onmessage = (e) => { if (e.data.type === 'soak') { w.terminate(); resolve(e.data); } };
+    w.postMessage({ type: 'soak', id: 1, hash: 'preset=fast&labels=some&seed=1', steps });
+  }), { steps: soakSteps });
+  const heapAfter = await page.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : null);
+  console.log(`soak: ${r.steps} steps in ${r.seconds.toFixed(0)} s; wasm memory ${r.startBytes} -> ${r.endBytes} bytes; page JS heap ${heapBefore} -> ${heapAfter} bytes`);
+  console.log(`  wasm memory along the way (step, bytes): ${r.marks.map(([s, b]) => `${s}:${b}`).join(' ')}`);
+  appendFileSync(out, `${JSON.stringify({ soak_steps: r.steps, wasm_bytes_start: r.startBytes, wasm_bytes_end: r.endBytes })}\n`);
+}
 await browser.close();

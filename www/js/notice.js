@@ -12,6 +12,7 @@ export function showNotice(text, { reset = false, reload = false } = {}) {
 
 export function hideNotice() {
   box().hidden = true;
+  document.getElementById('notice-text').textContent = '';
 }
 
 export function wireNotice({ onReset }) {

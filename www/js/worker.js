@@ -21,7 +21,7 @@ self.innPanic = (message) => {
   postMessage({ type: 'panic', message });
 };
 
-const ready = init();
+const ready = init();  // resolves to the wasm exports (memory included)
 
 /** Lets queued messages (a pause) run before the next slice. */
 const yieldToEvents = () => new Promise((resolve) => {
@@ -142,6 +142,23 @@ const handlers = {
   /** Benchmark (cargo xtask bench): steps/s of a configuration, and the
    * training time until the fidelity bar holds (checks every 100 steps, not
    * timed), in this worker as the page trains. */
+  /** Soak (cargo xtask bench --soak N): trains N steps and reports the
+   * wasm memory at the start, along the way and at the end. */
+  async soak({ id, hash, steps }) {
+    const { memory } = await ready;
+    const t = new WasmTrainer(hash);
+    t.train(10);
+    const start = memory.buffer.byteLength;
+    const marks = [];
+    const t0 = performance.now();
+    for (let done = 0; done < steps; done += 100) {
+      t.train(Math.min(100, steps - done));
+      if (done % Math.max(100, Math.floor(steps / 10 / 100) * 100) === 0) marks.push([done, memory.buffer.byteLength]);
+    }
+    const end = memory.buffer.byteLength;
+    t.free();
+    postMessage({ type: 'soak', id, steps, seconds: (performance.now() - t0) / 1000, startBytes: start, endBytes: end, marks });
+  },
   bench({ id, hash, steps, toFidelity }) {
     const t = new WasmTrainer(hash);
     t.train(3);
@@ -174,7 +191,7 @@ self.onmessage = async (e) => {
   const h = handlers[e.data.type];
   if (!h || broken) return;
   try {
-    h(e.data);
+    await h(e.data);
   } catch (err) {
     postMessage({ type: 'error', message: String(err.message || err) });
   }

@@ -6,8 +6,15 @@ use crate::build::{build_site, cargo, run_cmd};
 use crate::{root, serve, setup};
 use std::process::Command;
 
-/// Runs the native and the browser benchmarks.
-pub fn run(_args: &[String]) -> Result<(), String> {
+/// Runs the native and the browser benchmarks; `--soak N` also trains N
+/// steps in the browser and reports the wasm memory before and after.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let soak: u64 = match crate::flag(args, "--soak") {
+        Some(v) => v
+            .parse()
+            .map_err(|_| format!("--soak takes a number of steps, got '{v}'"))?,
+        None => 0,
+    };
     setup::wasm_target()?;
     let chromium = setup::chromium()?;
     let e2e = setup::node_packages()?;
@@ -43,7 +50,8 @@ pub fn run(_args: &[String]) -> Result<(), String> {
             .current_dir(&e2e)
             .env("BASE_URL", &url)
             .env("CHROMIUM", &chromium)
-            .env("BENCH_OUT", &out),
+            .env("BENCH_OUT", &out)
+            .env("SOAK_STEPS", soak.to_string()),
     )?;
     println!("figures written to {}", out.display());
     Ok(())

@@ -31,7 +31,8 @@ pub fn flag(args: &[String], name: &str) -> Option<String> {
         .and_then(|i| args.get(i + 1).cloned())
 }
 
-const USAGE: &str = "usage: cargo xtask serve [--port 8000] | dist [--out dist] | test | bench";
+const USAGE: &str =
+    "usage: cargo xtask serve [--port 8000] | dist [--out dist] | test | bench [--soak STEPS]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

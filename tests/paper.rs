@@ -1,0 +1,47 @@
+//! The paper's configuration, trained for real and scored against the exact
+//! posterior. Slow (minutes on two cores), so ignored by default:
+//! `cargo test --release --test paper -- --ignored --nocapture`.
+
+use inn_playground::evaluate::evaluate;
+use inn_playground::metrics::FIDELITY_BAR;
+use inn_playground::train::SampleNoise;
+use inn_playground::{LabelMap, Preset, Trainer};
+
+fn report(t: &mut Trainer, what: &str) -> f64 {
+    let e = evaluate(t, 2000, 31, SampleNoise::default(), true);
+    let mut worst: f64 = 1.0;
+    for s in &e.labels {
+        println!(
+            "{what} label {}: in {:.3} wrong {:.3} mass error {:.3} spreads {:?} mmd2 {:.2e} (floor {:.2e}); bar: {:?}",
+            s.label,
+            s.in_correct,
+            s.in_wrong,
+            s.max_mass_error,
+            s.modes.iter().map(|m| (m.spread_ratio * 100.0).round() / 100.0).collect::<Vec<_>>(),
+            s.mmd2.unwrap_or(f64::NAN),
+            s.mmd2_floor.unwrap_or(f64::NAN),
+            FIDELITY_BAR.failures(s)
+        );
+        worst = worst.min(s.in_correct);
+    }
+    worst
+}
+
+#[test]
+#[ignore = "trains the paper's configuration for 2000 steps (minutes)"]
+fn paper_preset_after_400_and_2000_steps() {
+    let mut t: Trainer = Trainer::new(&Preset::Paper.config(LabelMap::Some, 1)).unwrap();
+    for _ in 0..400 {
+        t.step().unwrap();
+    }
+    let at_400 = report(&mut t, "paper, 400 steps");
+    for _ in 400..2000 {
+        t.step().unwrap();
+    }
+    let at_2000 = report(&mut t, "paper, 2000 steps");
+    println!("worst label in a correct mode: {at_400:.3} after 400 steps, {at_2000:.3} after 2000");
+    assert!(
+        at_2000 >= 0.95,
+        "the paper's configuration should pass 95% in-mode after 2000 steps"
+    );
+}
