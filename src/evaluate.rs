@@ -56,7 +56,7 @@ pub fn evaluate<T: Real>(
         .flat_map(|_| problem.sample(&mut rng).0)
         .map(T::of)
         .collect();
-    let (z, _) = trainer.forward_points(&points);
+    let (z, _) = trainer.forward_points(&points, rng.next_seed());
     let z: Vec<f64> = z.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
     Evaluation {
         step: trainer.steps_done(),

@@ -534,16 +534,18 @@ impl<T: Real> Trainer<T> {
         Ok(out)
     }
 
-    /// The forward pass on points `x` (`x0, x1` pairs, zero padding): the
-    /// latent z (`n x ndim_z`) and predicted y (`n x ndim_y`).
-    pub fn forward_points(&mut self, x: &[T]) -> (Vec<T>, Vec<T>) {
+    /// The forward pass on points `x` (`x0, x1` pairs), padded with the
+    /// training noise drawn from `seed` (as in training: with a latent space
+    /// wider than x, part of z comes from the padding): the latent z
+    /// (`n x ndim_z`) and predicted y (`n x ndim_y`).
+    pub fn forward_points(&mut self, x: &[T], seed: u64) -> (Vec<T>, Vec<T>) {
         let (dim, nz, ny) = (self.cfg.ndim_tot, self.cfg.ndim_z, self.cfg.ndim_y);
         let n = x.len() / NDIM_X;
         let sw = &mut self.sample_ws;
         ensure_len(&mut sw.input, n * dim);
         ensure_len(&mut sw.output, n * dim);
         ensure_len(&mut sw.logdet, n);
-        sw.input.fill(T::zero());
+        Rng::new(seed).fill_normal(&mut sw.input, self.cfg.pad_noise);
         paste_cols(x, NDIM_X, &mut sw.input, dim, 0);
         self.net.forward(
             &self.params,

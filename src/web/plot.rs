@@ -54,6 +54,7 @@ pub fn draw_losses(canvas: HtmlCanvasElement, data: &[f32], names: &str) -> Resu
     chart
         .configure_mesh()
         .x_desc("step")
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .label_style(("sans-serif", 12))
         .draw()

@@ -90,10 +90,10 @@ impl WasmTrainer {
         Ok(Float32Array::from(s.as_slice()))
     }
 
-    /// The forward pass on points (x0, x1 pairs): z (`n x nZ`) followed by
-    /// the predicted y (`n x nLabels`).
+    /// The forward pass on points (x0, x1 pairs) with the training noise on
+    /// the padding: z (`n x nZ`) followed by the predicted y (`n x nLabels`).
     pub fn forward(&mut self, points: &[f32]) -> Float32Array {
-        let (z, y) = self.inner.forward_points(points);
+        let (z, y) = self.inner.forward_points(points, 99);
         let mut out = z;
         out.extend(y);
         Float32Array::from(out.as_slice())

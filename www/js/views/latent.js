@@ -58,5 +58,6 @@ export function drawLatent(canvas, z, nz, trueLabels, summaryEl) {
   const mean = (v) => v.reduce((s, x) => s + x, 0) / v.length;
   const m0 = mean(z0), m1 = mean(z1);
   const sd = (v, m) => Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length);
-  summaryEl.textContent = `z of ${n} test points: mean (${m0.toFixed(2)}, ${m1.toFixed(2)}), std (${sd(z0, m0).toFixed(2)}, ${sd(z1, m1).toFixed(2)}); the target is mean 0 and std 1 in each direction.`;
+  const dims = nz > 2 ? ` (the first 2 of ${nz} latent dimensions)` : '';
+  summaryEl.textContent = `z${dims} of ${n} test points: mean (${m0.toFixed(2)}, ${m1.toFixed(2)}), std (${sd(z0, m0).toFixed(2)}, ${sd(z1, m1).toFixed(2)}); the target is mean 0 and std 1 in each direction.`;
 }
