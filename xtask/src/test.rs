@@ -1,5 +1,6 @@
-//! `cargo xtask test`: the native tests, then the wasm build's tests and the
-//! end-to-end tests, both in headless Chromium against the built page.
+//! `cargo xtask test`: the dependency checks, the native tests, then the
+//! wasm build's tests and the end-to-end tests, both in headless Chromium
+//! against the built page.
 
 use crate::build::{build_site, cargo, run_cmd};
 use crate::{root, serve, setup};
@@ -10,6 +11,10 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     setup::wasm_target()?;
     let chromium = setup::chromium()?;
     let e2e = setup::node_packages()?;
+
+    eprintln!("== dependencies: licenses, bans, sources ==");
+    setup::cargo_deny()?;
+    run_cmd(cargo().args(["deny", "check", "licenses", "bans", "sources"]))?;
 
     eprintln!("== native tests ==");
     run_cmd(cargo().args(["test", "--workspace"]))?;
