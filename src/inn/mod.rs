@@ -10,7 +10,7 @@ mod net;
 mod permute;
 
 pub use coupling::{CouplingBlock, CouplingCache, SOFT_CLAMP_SLOPE};
-pub use net::{InvertibleNet, NetCache};
+pub use net::{InvertibleNet, NetCache, RoundTrip};
 pub use permute::Permutation;
 
 use crate::linalg::Real;

@@ -59,6 +59,47 @@ impl InvertibleNet {
     }
 }
 
+/// How far `f^-1(f(x))` is from `x` on a batch (see [`InvertibleNet::round_trip`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RoundTrip {
+    /// max |x - f^-1(f(x))| over every entry.
+    pub max_error: f64,
+    /// max |log|det J_f(x)| + log|det J_f^-1(f(x))|| over the rows (0 when exact).
+    pub max_logdet_sum: f64,
+    /// max |f(x) - x|: shows the weights do something.
+    pub max_moved: f64,
+    /// max |log|det J_f(x)||: likewise.
+    pub max_logdet: f64,
+}
+
+impl InvertibleNet {
+    /// Runs `x` (`rows x dim`) forward and back: the invertibility check of
+    /// the native tests and of the wasm self-test.
+    pub fn round_trip<T: Real>(&self, params: &[T], x: &[T], rows: usize) -> RoundTrip {
+        let (mut y, mut back) = (vec![T::zero(); x.len()], vec![T::zero(); x.len()]);
+        let (mut lf, mut li) = (vec![T::zero(); rows], vec![T::zero(); rows]);
+        self.forward(params, x, rows, &mut y, &mut lf, &mut NetCache::default());
+        self.inverse(
+            params,
+            &y,
+            rows,
+            &mut back,
+            &mut li,
+            &mut NetCache::default(),
+        );
+        let max = |it: &mut dyn Iterator<Item = T>| {
+            it.map(|v| v.abs().to_f64().unwrap_or(f64::NAN))
+                .fold(0.0, f64::max)
+        };
+        RoundTrip {
+            max_error: max(&mut x.iter().zip(&back).map(|(a, b)| *a - *b)),
+            max_logdet_sum: max(&mut lf.iter().zip(&li).map(|(a, b)| *a + *b)),
+            max_moved: max(&mut x.iter().zip(&y).map(|(a, b)| *a - *b)),
+            max_logdet: max(&mut lf.iter().copied()),
+        }
+    }
+}
+
 impl<T: Real> Invertible<T> for InvertibleNet {
     type Cache = NetCache<T>;
 

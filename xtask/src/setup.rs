@@ -87,7 +87,11 @@ pub fn node_packages() -> Result<PathBuf, String> {
 
 /// `cargo deny`, installed from crates.io when missing (a few minutes, once).
 pub fn cargo_deny() -> Result<(), String> {
-    let present = Command::new("cargo").args(["deny", "--version"]).output().map(|o| o.status.success()).unwrap_or(false);
+    let present = Command::new("cargo")
+        .args(["deny", "--version"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     if !present {
         eprintln!("installing cargo-deny (cargo install cargo-deny --locked)...");
         run_cmd(Command::new("cargo").args(["install", "cargo-deny", "--locked"]))
