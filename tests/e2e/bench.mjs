@@ -1,6 +1,8 @@
 // The browser half of `cargo xtask bench`: steps/s of the wasm trainer in a
 // Web Worker (as the page runs it), time to the fidelity bar, and the time
 // to draw 2000 posterior samples. Appends JSON lines to $BENCH_OUT.
+// SOAK_STEPS=N adds a soak run (wasm memory before and after N steps);
+// SOAK_ONLY=1 runs just that.
 import { appendFileSync } from 'node:fs';
 import { launch, BASE_URL } from './helpers.js';
 
@@ -20,9 +22,10 @@ const run = (hash, steps, toFidelity) => page.evaluate(({ hash, steps, toFidelit
   w.postMessage({ type: 'bench', id: 1, hash, steps, toFidelity });
 }), { hash, steps, toFidelity });
 
-console.log('wasm in a Web Worker (headless Chromium)');
-console.log('config        steps/s   time to fidelity (s)');
-for (const [name, hash, steps, fid] of configs) {
+const speed = process.env.SOAK_ONLY !== '1';
+if (speed) console.log('wasm in a Web Worker (headless Chromium)');
+if (speed) console.log('config        steps/s   time to fidelity (s)');
+for (const [name, hash, steps, fid] of speed ? configs : []) {
   const seeds = fid ? [1, 2, 3] : [1];
   const results = [];
   for (const seed of seeds) results.push(await run(hash.replace('SEED', seed), steps, fid));
