@@ -78,7 +78,7 @@ pub struct Property {
 }
 
 macro_rules! int_prop {
-    ($key:literal, $field:literal, $($path:ident).+) => {
+    ($key:literal, $($path:ident).+) => {
         Property {
             key: $key,
             kind: Kind::Int {
@@ -133,13 +133,13 @@ fn config_field(key: &str) -> &str {
 /// (`preset`, `labels` and `seed` are handled first and always written).
 pub fn properties() -> Vec<Property> {
     let mut table = vec![
-        int_prop!("blocks", "blocks", config.blocks),
-        int_prop!("hidden", "hidden", config.hidden),
-        int_prop!("depth", "depth", config.depth),
-        int_prop!("ndim", "ndim_tot", config.ndim_tot),
-        int_prop!("batch", "batch", config.batch),
-        int_prop!("steps", "steps", config.steps),
-        int_prop!("ramp", "ramp_steps", config.ramp_steps),
+        int_prop!("blocks", config.blocks),
+        int_prop!("hidden", config.hidden),
+        int_prop!("depth", config.depth),
+        int_prop!("ndim", config.ndim_tot),
+        int_prop!("batch", config.batch),
+        int_prop!("steps", config.steps),
+        int_prop!("ramp", config.ramp_steps),
         real_prop!("lr", config.lr),
         real_prop!("lr_final", config.lr_final),
         real_prop!("clamp", config.clamp),
