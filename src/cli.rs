@@ -98,14 +98,22 @@ fn load_model(f: &Flags) -> Result<Trainer, String> {
     file.into_trainer().map_err(|e| format!("{path}: {e}"))
 }
 
+/// Writes to stdout; a reader that went away (`inn sample | head`) is not
+/// an error.
+fn emit(out: &mut dyn Write, bytes: &[u8]) -> Result<(), String> {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+        _ => Ok(()),
+    }
+}
+
 fn write_csv(out: &mut dyn Write, samples: &[f64]) -> Result<(), String> {
     let mut text = String::with_capacity(samples.len() * 12 + 8);
     text.push_str("x0,x1\n");
     for p in samples.chunks_exact(2) {
         text.push_str(&format!("{},{}\n", p[0], p[1]));
     }
-    out.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write output: {e}"))
+    emit(out, text.as_bytes())
 }
 
 fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), String> {
@@ -147,7 +155,7 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
                 true,
             );
             let json = serde_json::to_string_pretty(&e).map_err(|e| e.to_string())?;
-            writeln!(out, "{json}").map_err(|e| e.to_string())
+            emit(out, format!("{json}\n").as_bytes())
         }
         "abc" => abc(rest, out, err),
         other => Err(format!("unknown command '{other}' (see --help)")),
