@@ -42,7 +42,8 @@ pub fn draw_losses(canvas: HtmlCanvasElement, data: &[f32], names: &str) -> Resu
     if !lo.is_finite() {
         (lo, hi) = (1e-3, 1.0);
     }
-    let (lo, hi) = (lo * 0.8, hi * 1.25);
+    // Headroom above the curves for the legend.
+    let (lo, hi) = (lo * 0.8, hi * 30.0);
     let last = rows.last().map_or(1.0, |r| r[0]).max(1.0);
     let first = rows.first().map_or(0.0, |r| r[0]).min(last - 1.0);
     let mut chart = ChartBuilder::on(&area)
