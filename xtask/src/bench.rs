@@ -15,7 +15,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .map_err(|_| format!("--soak takes a number of steps, got '{v}'"))?,
         None => 0,
     };
-    setup::wasm_target()?;
     let chromium = setup::chromium()?;
     let e2e = setup::node_packages()?;
     let out = root().join("target/bench.jsonl");

@@ -30,6 +30,7 @@ pub fn cargo() -> Command {
 /// Builds the page into `out` (emptied first) and returns its files' total
 /// gzipped size in bytes.
 pub fn build_site(out: &Path) -> Result<u64, String> {
+    crate::setup::wasm_target()?;
     let root = root();
     eprintln!("building wasm (release, simd128)...");
     run_cmd(cargo().args([

@@ -8,7 +8,6 @@ use std::process::Command;
 
 /// Runs every test; fails on the first suite that fails.
 pub fn run(_args: &[String]) -> Result<(), String> {
-    setup::wasm_target()?;
     let chromium = setup::chromium()?;
     let e2e = setup::node_packages()?;
 
