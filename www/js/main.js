@@ -20,7 +20,7 @@ const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
 window.innPanic = (message) => showNotice(`Internal error: ${message}\nReloading keeps your settings: they are in the link.`, { reload: true });
 
 const app = {
-  link: null, worker: null, running: false, step: 0, label: 0, labels: 'some', nLabels: 4,
+  link: null, worker: null, running: false, step: 0, label: 0, labels: 'some', nLabels: 4, noise: 1,
   history: new Float64Array(FIELDS * 1024), rows: 0,
   snapshot: null, evaluation: null, abc: null, exactScore: null, testPoints: null, testLabels: null,
   pauseClickedAt: 0, pauseLatencyMs: null, dirty: new Set(), lastDraw: 0, requests: new Map(), nextId: 1,
@@ -125,7 +125,7 @@ function reset() {
   app.testPoints = pts; app.testLabels = labels;
   startWorker();
   app.worker.postMessage({ type: 'init', hash: s.hash, testPoints: pts });
-  app.worker.postMessage({ type: 'view', label: app.label, n: VIEW_SAMPLES, noise: 1 });
+  app.worker.postMessage({ type: 'view', label: app.label, n: VIEW_SAMPLES, noise: app.noise });
   drawData($('cv-data'), wasm, app.labels, $('sum-data'));
   buildPicker($('label-picker'), app.nLabels, app.label, pickLabel);
   exactPanelScore();
@@ -137,7 +137,7 @@ function reset() {
 function pickLabel(l) {
   app.label = l;
   buildPicker($('label-picker'), app.nLabels, l, pickLabel);
-  app.worker.postMessage({ type: 'view', label: l, n: VIEW_SAMPLES, noise: 1 });
+  app.worker.postMessage({ type: 'view', label: l, n: VIEW_SAMPLES, noise: app.noise });
   app.abc = null;
   exactPanelScore();
   runAbc();
@@ -167,7 +167,8 @@ function drawViews() {
     drawPosterior($('cv-inn'), wasm, app.labels, app.label, inn);
     const evalScore = app.evaluation?.labels?.[app.label];
     $('score-inn').textContent = inn
-      ? scoreText(evalScore, `${VIEW_SAMPLES} samples in ${snap.sampleMs.toFixed(1)} ms. ${describeModes(centres, inn)}.`)
+      ? scoreText(evalScore, `${VIEW_SAMPLES} samples in ${snap.sampleMs.toFixed(1)} ms. ${describeModes(centres, inn)}.`
+        + (app.noise === 1 ? '' : ' Drawn sharpened; the scores are for the training noise.'))
       : 'waiting for the network...';
     drawPosterior($('cv-abc'), wasm, app.labels, app.label, app.abc?.samples);
     $('score-abc').textContent = app.abc
@@ -249,6 +250,11 @@ function wire() {
   for (const b of document.querySelectorAll('button.png')) {
     b.addEventListener('click', () => $(b.dataset.canvas).toBlob((blob) => download(blob, `${b.dataset.canvas.slice(3)}.png`)));
   }
+  $('sharpen').addEventListener('input', (e) => {
+    app.noise = Number(e.target.value);
+    $('sharpen-value').textContent = app.noise === 1 ? '1 (as trained)' : `${app.noise.toFixed(2)} (sharpened)`;
+    app.worker.postMessage({ type: 'view', label: app.label, n: VIEW_SAMPLES, noise: app.noise });
+  });
   $('export-model').addEventListener('click', () => app.worker.postMessage({ type: 'exportModel' }));
   $('load-model').addEventListener('change', async (e) => {
     const file = e.target.files[0];
