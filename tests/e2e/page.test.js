@@ -114,3 +114,14 @@ test('the core passes its checks compiled to wasm', async () => {
   assert.equal(r.deterministic, true);
   await context.close();
 });
+
+test('the sampling-noise slider redraws the posterior sharpened, and says so', async () => {
+  const { page, errors, context } = await openPage(browser, '#preset=fast&labels=all&seed=3');
+  for (let i = 0; i < 3; i++) await page.click('[data-testid=step]');
+  await until(page, (s) => s.step === 3, 10000, 'three steps');
+  await page.locator('#sharpen').fill('0.25');
+  await page.waitForFunction(() => document.getElementById('score-inn').textContent.includes('sharpened'), null, { timeout: 10000 });
+  assert.equal(await page.locator('#sharpen-value').innerText(), '0.25 (sharpened)');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
