@@ -1,8 +1,8 @@
 // The browser half of `cargo xtask bench`: steps/s of the wasm trainer in a
 // Web Worker (as the page runs it), time to the fidelity bar, and the time
 // to draw 2000 posterior samples. Appends JSON lines to $BENCH_OUT.
-// SOAK_STEPS=N adds a soak run (wasm memory before and after N steps);
-// SOAK_ONLY=1 runs just that.
+// SOAK_STEPS=N adds a soak run (wasm memory before and after N steps, or
+// as many as SOAK_SECONDS, default 1700, allow); SOAK_ONLY=1 runs just that.
 import { appendFileSync } from 'node:fs';
 import { launch, BASE_URL } from './helpers.js';
 
@@ -42,12 +42,13 @@ for (const [name, hash, steps, fid] of speed ? configs : []) {
 }
 const soakSteps = Number(process.env.SOAK_STEPS || 0);
 if (soakSteps > 0) {
+  page.setDefaultTimeout(0);
   const heapBefore = await page.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : null);
   const r = await page.evaluate(({ steps }) => new Promise((resolve) => {
     const w = new Worker('./js/worker.js', { type: 'module' });
     w.onmessage = (e) => { if (e.data.type === 'soak') { w.terminate(); resolve(e.data); } };
-    w.postMessage({ type: 'soak', id: 1, hash: 'preset=fast&labels=some&seed=1', steps });
-  }), { steps: soakSteps });
+    w.postMessage({ type: 'soak', id: 1, hash: 'preset=fast&labels=some&seed=1', steps, maxSeconds });
+  }), { steps: soakSteps, maxSeconds: Number(process.env.SOAK_SECONDS || 1700) });
   const heapAfter = await page.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : null);
   console.log(`soak: ${r.steps} steps in ${r.seconds.toFixed(0)} s; wasm memory ${r.startBytes} -> ${r.endBytes} bytes; page JS heap ${heapBefore} -> ${heapAfter} bytes`);
   console.log(`  wasm memory along the way (step, bytes): ${r.marks.map(([s, b]) => `${s}:${b}`).join(' ')}`);

@@ -142,22 +142,25 @@ const handlers = {
   /** Benchmark (cargo xtask bench): steps/s of a configuration, and the
    * training time until the fidelity bar holds (checks every 100 steps, not
    * timed), in this worker as the page trains. */
-  /** Soak (cargo xtask bench --soak N): trains N steps and reports the
-   * wasm memory at the start, along the way and at the end. */
-  async soak({ id, hash, steps }) {
+  /** Soak (cargo xtask bench --soak N): trains up to N steps, or for at
+   * most `maxSeconds`, and reports the wasm memory at the start, along the
+   * way and at the end. */
+  async soak({ id, hash, steps, maxSeconds }) {
     const { memory } = await ready;
     const t = new WasmTrainer(hash);
     t.train(10);
     const start = memory.buffer.byteLength;
     const marks = [];
     const t0 = performance.now();
-    for (let done = 0; done < steps; done += 100) {
+    let done = 0;
+    while (done < steps && performance.now() - t0 < maxSeconds * 1000) {
       t.train(Math.min(100, steps - done));
-      if (done % Math.max(100, Math.floor(steps / 10 / 100) * 100) === 0) marks.push([done, memory.buffer.byteLength]);
+      done += Math.min(100, steps - done);
+      if (done % 2000 === 0) marks.push([done, memory.buffer.byteLength]);
     }
     const end = memory.buffer.byteLength;
     t.free();
-    postMessage({ type: 'soak', id, steps, seconds: (performance.now() - t0) / 1000, startBytes: start, endBytes: end, marks });
+    postMessage({ type: 'soak', id, steps: done, seconds: (performance.now() - t0) / 1000, startBytes: start, endBytes: end, marks });
   },
   bench({ id, hash, steps, toFidelity }) {
     const t = new WasmTrainer(hash);
