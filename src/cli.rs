@@ -102,7 +102,9 @@ fn load_model(f: &Flags) -> Result<Trainer, String> {
 /// an error.
 fn emit(out: &mut dyn Write, bytes: &[u8]) -> Result<(), String> {
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write output: {e}"))
+        }
         _ => Ok(()),
     }
 }
