@@ -3,11 +3,16 @@
 import { frame, axes, scatter, shade, PALETTE, COLOUR_NAMES } from './plot2d.js';
 
 const GRID = 90;
+// The exact density depends only on the label map and the label: computed
+// once per pair, not on every redraw of the three canvases.
+const grids = new Map();
 
 /** Draws one posterior canvas; returns how many finite samples were drawn. */
 export function drawPosterior(canvas, wasm, labels, label, samples) {
   const f = frame(canvas);
-  shade(f, wasm.densityGrid(labels, label, GRID, GRID, f.lo, f.hi), GRID, GRID);
+  const key = `${labels}:${label}`;
+  if (!grids.has(key)) grids.set(key, wasm.densityGrid(labels, label, GRID, GRID, f.lo, f.hi));
+  shade(f, grids.get(key), GRID, GRID);
   axes(f);
   return samples ? scatter(f, samples, label, { alpha: 0.4, r: 1.8 }) : 0;
 }
