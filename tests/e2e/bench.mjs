@@ -44,7 +44,7 @@ const soakSteps = Number(process.env.SOAK_STEPS || 0);
 if (soakSteps > 0) {
   page.setDefaultTimeout(0);
   const heapBefore = await page.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : null);
-  const r = await page.evaluate(({ steps }) => new Promise((resolve) => {
+  const r = await page.evaluate(({ steps, maxSeconds }) => new Promise((resolve) => {
     const w = new Worker('./js/worker.js', { type: 'module' });
     w.onmessage = (e) => { if (e.data.type === 'soak') { w.terminate(); resolve(e.data); } };
     w.postMessage({ type: 'soak', id: 1, hash: 'preset=fast&labels=some&seed=1', steps, maxSeconds });
