@@ -13,6 +13,9 @@ pub const NDIM_X: usize = 2;
 /// trains on a phone.
 pub const MEMORY_LIMIT_BYTES: usize = 256 << 20;
 
+/// Widest one-hot y a configuration may ask for.
+pub const MAX_Y_WIDTH: usize = 16;
+
 /// One loss term: whether it is used, and its weight.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LossTerm {
@@ -64,6 +67,11 @@ pub struct TrainConfig {
     pub ndim_tot: usize,
     /// Latent dimension.
     pub ndim_z: usize,
+    /// Width of the one-hot y; 0: one dimension per label. The official
+    /// notebook keeps 8 (one per mode) whatever the label map, so that
+    /// `some` leaves four of them always zero.
+    #[serde(default)]
+    pub y_width: usize,
     /// Soft clamp of the coupling log-scales.
     pub clamp: f64,
     /// Initial weights are `init_scale * N(0, 1)`.
@@ -154,6 +162,7 @@ impl Preset {
             depth: 1,
             ndim_tot: 16,
             ndim_z: 2,
+            y_width: 8,
             clamp: 2.0,
             init_scale: 0.05,
             batch: 1600,
@@ -194,6 +203,7 @@ impl Preset {
             depth: 2,
             ndim_tot: 16,
             ndim_z: 4,
+            y_width: 0,
             clamp: 3.0,
             batch: 256,
             lr: 1e-2,
@@ -232,8 +242,11 @@ impl Preset {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidConfig {
     config: TrainConfig,
-    /// Width of the one-hot y (number of labels).
+    /// Width of the one-hot y (the number of labels unless `y_width` says
+    /// otherwise).
     pub ndim_y: usize,
+    /// Number of labels of the problem.
+    pub n_labels: usize,
     /// Network width actually used.
     pub ndim_tot: usize,
 }
@@ -437,8 +450,17 @@ impl TrainConfig {
     }
 
     /// Number of labels of the configured problem.
-    pub fn ndim_y(&self) -> usize {
+    pub fn n_labels(&self) -> usize {
         crate::problem::GaussianMixture::toy(self.labels).n_labels()
+    }
+
+    /// Width of the one-hot y the network is trained on.
+    pub fn ndim_y(&self) -> usize {
+        if self.y_width == 0 {
+            self.n_labels()
+        } else {
+            self.y_width
+        }
     }
 
     /// Bytes one training step needs: parameters with gradients and Adam
@@ -534,6 +556,18 @@ impl TrainConfig {
                 allowed: "at least one loss term on with a positive weight".into(),
             });
         }
+        if self.y_width != 0 && !(self.n_labels()..=MAX_Y_WIDTH).contains(&self.y_width) {
+            return Err(Error::InvalidConfig {
+                field: "y_width",
+                value: self.y_width.to_string(),
+                allowed: format!(
+                    "0 (one per label) or in [{}, {MAX_Y_WIDTH}] (label map {:?} has {} labels)",
+                    self.n_labels(),
+                    self.labels,
+                    self.n_labels()
+                ),
+            });
+        }
         let ndim_y = self.ndim_y();
         let needed = NDIM_X.max(ndim_y + self.ndim_z);
         let ndim_tot = if self.ndim_tot == 0 {
@@ -572,6 +606,7 @@ impl TrainConfig {
         Ok(ValidConfig {
             config: self.clone(),
             ndim_y,
+            n_labels: self.n_labels(),
             ndim_tot,
         })
     }
@@ -588,6 +623,25 @@ mod tests {
                 p.config(l, 1).check().unwrap();
             }
         }
+    }
+
+    #[test]
+    fn the_paper_preset_keeps_the_notebooks_eight_wide_one_hot_y() {
+        for l in [LabelMap::All, LabelMap::Some, LabelMap::None] {
+            let v = Preset::Paper.config(l, 1).check().unwrap();
+            assert_eq!(
+                (v.ndim_y, v.n_labels),
+                (8, l.labels().iter().max().unwrap() + 1)
+            );
+            let f = Preset::Fast.config(l, 1).check().unwrap();
+            assert_eq!(f.ndim_y, f.n_labels);
+        }
+        let mut c = Preset::Paper.config(LabelMap::All, 1);
+        c.y_width = 5;
+        assert_eq!(
+            c.check().unwrap_err().to_string(),
+            "y_width must be 0 (one per label) or in [8, 16] (label map All has 8 labels), got 5"
+        );
     }
 
     #[test]

@@ -497,10 +497,10 @@ impl<T: Real> Trainer<T> {
         seed: u64,
         noise: SampleNoise,
     ) -> Result<Vec<T>, Error> {
-        let ny = self.cfg.ndim_y;
-        if label >= ny {
+        let (ny, n_labels) = (self.cfg.ndim_y, self.cfg.n_labels);
+        if label >= n_labels {
             return Err(Error::InvalidArgument(format!(
-                "label must be in 0..{ny}, got {label}"
+                "label must be in 0..{n_labels}, got {label}"
             )));
         }
         if !(noise.0.is_finite() && (0.0..=1.0).contains(&noise.0)) {
@@ -537,9 +537,11 @@ impl<T: Real> Trainer<T> {
     /// The forward pass on points `x` (`x0, x1` pairs), padded with the
     /// training noise drawn from `seed` (as in training: with a latent space
     /// wider than x, part of z comes from the padding): the latent z
-    /// (`n x ndim_z`) and predicted y (`n x ndim_y`).
+    /// (`n x ndim_z`) and predicted y (`n x n_labels`: the one-hot slots no
+    /// label uses are left out).
     pub fn forward_points(&mut self, x: &[T], seed: u64) -> (Vec<T>, Vec<T>) {
         let (dim, nz, ny) = (self.cfg.ndim_tot, self.cfg.ndim_z, self.cfg.ndim_y);
+        let n_labels = self.cfg.n_labels;
         let n = x.len() / NDIM_X;
         let sw = &mut self.sample_ws;
         ensure_len(&mut sw.input, n * dim);
@@ -556,9 +558,9 @@ impl<T: Real> Trainer<T> {
             &mut sw.cache,
         );
         let mut z = vec![T::zero(); n * nz];
-        let mut y = vec![T::zero(); n * ny];
+        let mut y = vec![T::zero(); n * n_labels];
         copy_cols(&sw.output, dim, 0, nz, &mut z);
-        copy_cols(&sw.output, dim, dim - ny, ny, &mut y);
+        copy_cols(&sw.output, dim, dim - ny, n_labels, &mut y);
         (z, y)
     }
 }

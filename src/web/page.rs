@@ -16,7 +16,7 @@ fn link_json(state: &PageState, notices: &[String]) -> String {
         "preset": state.preset.name(),
         "explanation": state.preset.explanation(),
         "config": state.config,
-        "nLabels": state.config.ndim_y(),
+        "nLabels": state.config.n_labels(),
         "abcEps": state.abc_eps,
         "abcBudget": state.abc_budget,
     })

@@ -56,10 +56,10 @@ impl WasmTrainer {
         self.inner.steps_done() as f64
     }
 
-    /// Number of labels (dimension of y).
+    /// Number of labels.
     #[wasm_bindgen(js_name = nLabels)]
     pub fn n_labels(&self) -> usize {
-        self.inner.config().ndim_y
+        self.inner.config().n_labels
     }
 
     /// Latent dimension.
