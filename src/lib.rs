@@ -5,6 +5,7 @@
 //! The maths modules know nothing of the browser; only `web` (compiled for
 //! wasm32) touches `wasm_bindgen` and `web_sys`.
 
+pub mod approx;
 pub mod baseline;
 pub mod config;
 pub mod error;

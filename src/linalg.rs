@@ -35,11 +35,27 @@ pub trait Real:
     fn of(v: f64) -> Self {
         Self::from_f64(v).expect("f64 converts to every Real")
     }
+
+    /// e^x for the coupling scales: in f32 an inline polynomial that
+    /// vectorises ([`crate::approx`]); in f64 (the gradient checks) the
+    /// library function.
+    #[inline(always)]
+    fn scale_exp(self) -> Self {
+        self.exp()
+    }
+
+    /// atan for the soft clamp, like [`Real::scale_exp`].
+    #[inline(always)]
+    fn clamp_atan(self) -> Self {
+        self.atan()
+    }
 }
 
 macro_rules! impl_real {
-    ($t:ty, $gemm:path) => {
+    ($t:ty, $gemm:path $(, $extra:item)*) => {
         impl Real for $t {
+            $($extra)*
+
             fn gemm_strided(
                 m: usize,
                 k: usize,
@@ -85,7 +101,18 @@ macro_rules! impl_real {
     };
 }
 
-impl_real!(f32, matrixmultiply::sgemm);
+impl_real!(
+    f32,
+    matrixmultiply::sgemm,
+    #[inline(always)]
+    fn scale_exp(self) -> Self {
+        crate::approx::exp_f32(self)
+    },
+    #[inline(always)]
+    fn clamp_atan(self) -> Self {
+        crate::approx::atan_f32(self)
+    }
+);
 impl_real!(f64, matrixmultiply::dgemm);
 
 /// Panics unless a `rows x cols` matrix with non-negative `strides` fits in

@@ -97,18 +97,26 @@ fn affine<T: Real>(
         let row = i * d..(i + 1) * d;
         let (inp, out) = (&inp[row.clone()], &mut out[row.clone()]);
         let (scale, slope) = (&mut scale[row.clone()], &mut slope[row]);
+        // Three passes so that the first and last vectorise: the log-scales
+        // (parked in `scale`), their sum into log|det| in order, then the
+        // scales and the outputs.
         for j in 0..d {
             let q = s[j] / c;
-            let a = c * k * q.atan();
+            scale[j] = c * k * q.clamp_atan();
             slope[j] = k / (T::one() + q * q);
-            if inverse {
-                scale[j] = (-a).exp();
+        }
+        let a_sum = scale.iter().fold(T::zero(), |acc, a| acc + *a);
+        if inverse {
+            *ld -= a_sum;
+            for j in 0..d {
+                scale[j] = (-scale[j]).scale_exp();
                 out[j] = (inp[j] - t[j]) * scale[j];
-                *ld -= a;
-            } else {
-                scale[j] = a.exp();
+            }
+        } else {
+            *ld += a_sum;
+            for j in 0..d {
+                scale[j] = scale[j].scale_exp();
                 out[j] = inp[j] * scale[j] + t[j];
-                *ld += a;
             }
         }
     }
