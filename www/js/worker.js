@@ -4,7 +4,8 @@
 import init, { WasmTrainer } from '../pkg/inn_playground.js';
 
 const SLICE_MS = 15;        // training time between checks for messages
-const SNAPSHOT_MS = 200;    // how often the views get fresh samples
+const SNAPSHOT_MS = 200;    // how often the views get fresh samples, at most
+const SNAPSHOT_SHARE = 0.08; // and at most this share of the time
 const SCORE_MS = 1500;      // how often scores are computed while training
 const SCORE_SAMPLES = 1000;
 
@@ -12,7 +13,7 @@ let trainer = null;
 let running = false;
 let points = new Float32Array(0);
 let view = { label: 0, n: 1000, noise: 1 };
-let lastSnapshot = 0, lastScore = 0, stepsPerCall = 1;
+let lastSnapshot = 0, lastScore = 0, stepsPerCall = 1, snapshotGap = SNAPSHOT_MS;
 let broken = false;
 
 self.innPanic = (message) => {
@@ -74,9 +75,13 @@ async function loop() {
     // Every piece of work is followed by a yield, so a pause waits for at
     // most one of them.
     await yieldToEvents();
-    if (running && performance.now() - lastSnapshot > SNAPSHOT_MS) {
+    if (running && performance.now() - lastSnapshot > snapshotGap) {
+      // Fresh pictures cost inverse passes that training would otherwise
+      // use: a slow snapshot (many samples, a big network) spaces them out.
+      const t0 = performance.now();
       snapshot();
       lastSnapshot = performance.now();
+      snapshotGap = Math.max(SNAPSHOT_MS, (lastSnapshot - t0) / SNAPSHOT_SHARE);
       await yieldToEvents();
     }
     if (running && performance.now() - lastScore > SCORE_MS) {
