@@ -1,11 +1,13 @@
 //! The link parser against hostile input: a corpus of nasty cases, and a
-//! million generated hashes. Whatever comes in, the result is a valid
-//! configuration within the memory bound, every change is named in a
-//! notice, and nothing panics.
+//! million generated hashes (proptest, fixed seed, shrinking any failure to
+//! a minimal link). Whatever comes in, the result is a valid configuration
+//! within the memory bound, every change is named in a notice, and nothing
+//! panics.
 
 use inn_playground::config::MEMORY_LIMIT_BYTES;
-use inn_playground::hash::{parse_hash, to_hash, PageState, MAX_SEED};
-use inn_playground::rng::Rng;
+use inn_playground::hash::{parse_hash, properties, to_hash, Kind, PageState, MAX_SEED};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
 
 fn check(hash: &str) -> (PageState, Vec<String>) {
     let (state, notices) = parse_hash(hash);
@@ -14,6 +16,27 @@ fn check(hash: &str) -> (PageState, Vec<String>) {
     assert!(state.config.estimated_bytes() <= MEMORY_LIMIT_BYTES);
     assert!(state.config.seed <= MAX_SEED);
     assert!(state.abc_eps.is_finite() && state.abc_eps > 0.0);
+    // Every property ends inside its own range: clamped, not just valid.
+    for p in properties() {
+        match p.kind {
+            Kind::Int { min, max, get, .. } => {
+                let v = get(&state);
+                assert!((min..=max).contains(&v), "{hash:?}: {} = {v}", p.key);
+            }
+            Kind::Real {
+                min,
+                max,
+                min_exclusive,
+                get,
+                ..
+            } => {
+                let v = get(&state);
+                let above = if min_exclusive { v > min } else { v >= min };
+                assert!(above && v <= max, "{hash:?}: {} = {v}", p.key);
+            }
+            Kind::Bool { .. } => {}
+        }
+    }
     for n in &notices {
         assert!(n.chars().count() < 400, "notices stay short: {n}");
         assert!(
@@ -152,24 +175,49 @@ const PIECES: &[&str] = &[
     "😀",
 ];
 
-#[test]
-fn a_million_generated_links() {
-    let mut rng = Rng::new(2024);
-    let mut hash = String::new();
-    for _ in 0..1_000_000 {
-        hash.clear();
-        for _ in 0..rng.below(12) {
-            hash.push_str(PIECES[rng.below(PIECES.len())]);
-        }
-        let (state, _) = parse_hash(&hash);
-        assert!(state.config.check().is_ok(), "{hash:?}");
-    }
-    // A slower, full check on a sample of them.
-    for _ in 0..20_000 {
-        hash.clear();
-        for _ in 0..rng.below(16) {
-            hash.push_str(PIECES[rng.below(PIECES.len())]);
-        }
+/// Pieces run together: up to 16, each a known piece or any string.
+fn piece_soup() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        4 => prop::sample::select(PIECES).prop_map(String::from),
+        1 => any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..16).prop_map(|pieces| pieces.concat())
+}
+
+/// Well-formed `key=value` pairs: every key the table knows (and some it
+/// does not), with values of every kind, in and far out of range.
+fn key_value_links() -> impl Strategy<Value = String> {
+    let mut keys: Vec<String> = properties().iter().map(|p| p.key.to_string()).collect();
+    keys.extend(["preset", "labels", "seed", "zzz"].map(String::from));
+    let key = prop_oneof![
+        8 => prop::sample::select(keys),
+        1 => any::<String>(),
+    ];
+    let value = prop_oneof![
+        2 => any::<i64>().prop_map(|v| v.to_string()),
+        3 => (-100i64..5000).prop_map(|v| v.to_string()),
+        2 => any::<f64>().prop_map(|v| v.to_string()),
+        2 => prop::sample::select(PIECES).prop_map(String::from),
+        1 => any::<String>(),
+    ];
+    let pair = (key, value).prop_map(|(k, v)| format!("{k}={v}"));
+    prop::collection::vec(pair, 0..12).prop_map(|pairs| format!("#{}", pairs.join("&")))
+}
+
+fn links() -> impl Strategy<Value = String> {
+    prop_oneof![piece_soup(), key_value_links()]
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: 1_000_000,
+        rng_seed: RngSeed::Fixed(2024),
+        failure_persistence: None,
+        ..Config::default()
+    })]
+
+    #[test]
+    fn a_million_generated_links(hash in links()) {
         check(&hash);
     }
 }
