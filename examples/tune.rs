@@ -50,7 +50,9 @@ fn main() {
             .unwrap_or(1.0),
     );
     let mut t: Trainer = Trainer::new(&c).unwrap();
-    let every = (steps / 10).max(1);
+    let every = std::env::var("EVERY")
+        .map(|v| v.parse().unwrap())
+        .unwrap_or((steps / 10).max(1));
     let mut train_time = 0.0;
     for s in 1..=steps {
         let t0 = Instant::now();
