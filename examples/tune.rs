@@ -1,6 +1,8 @@
 //! Trains one configuration and prints the fidelity every few hundred steps:
 //! the tool used to choose the `fast` preset.
 //! `cargo run --release --example tune -- some 1 3000 [key=value ...]`
+//! (env: EVERY=N evaluates every N steps, EVAL=1 not at all, NOISE=f
+//! samples with that share of the training noise).
 
 use inn_playground::evaluate::evaluate;
 use inn_playground::metrics::FIDELITY_BAR;
