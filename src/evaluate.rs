@@ -27,40 +27,74 @@ pub fn evaluate<T: Real>(
     with_mmd: bool,
 ) -> Evaluation {
     let mut rng = Rng::new(seed);
-    let problem = trainer.problem().clone();
-    let labels = (0..problem.n_labels())
-        .map(|label| {
-            let samples = trainer
-                .sample_posterior(label, n, rng.next_seed(), noise)
-                .expect("label in range");
-            let samples: Vec<f64> = samples
-                .iter()
-                .map(|v| v.to_f64().unwrap_or(f64::NAN))
-                .collect();
-            let exact = problem
-                .sample_posterior(&mut rng, label, n)
-                .expect("label in range");
-            let exact_again = problem
-                .sample_posterior(&mut rng, label, n)
-                .expect("label in range");
-            score_label(
-                &problem,
-                label,
-                &samples,
-                &exact,
-                with_mmd.then_some(exact_again.as_slice()),
-            )
-        })
+    let labels = (0..trainer.problem().n_labels())
+        .map(|label| score_with(trainer, label, n, &mut rng, noise, with_mmd))
         .collect();
+    let latent = latent_with(trainer, n, &mut rng);
+    Evaluation {
+        step: trainer.steps_done(),
+        labels,
+        latent,
+    }
+}
+
+/// The score of one label, from `n` samples drawn from `seed`: the page
+/// scores label by label while training, so that no single piece of work
+/// delays a pause.
+pub fn evaluate_label<T: Real>(
+    trainer: &mut Trainer<T>,
+    label: usize,
+    n: usize,
+    seed: u64,
+    noise: SampleNoise,
+    with_mmd: bool,
+) -> Option<LabelScore> {
+    (label < trainer.problem().n_labels())
+        .then(|| score_with(trainer, label, n, &mut Rng::new(seed), noise, with_mmd))
+}
+
+/// Moments of f_z(x) over `n` prior points drawn from `seed`.
+pub fn evaluate_latent<T: Real>(trainer: &mut Trainer<T>, n: usize, seed: u64) -> LatentHealth {
+    latent_with(trainer, n, &mut Rng::new(seed))
+}
+
+fn score_with<T: Real>(
+    trainer: &mut Trainer<T>,
+    label: usize,
+    n: usize,
+    rng: &mut Rng,
+    noise: SampleNoise,
+    with_mmd: bool,
+) -> LabelScore {
+    let samples = trainer
+        .sample_posterior(label, n, rng.next_seed(), noise)
+        .expect("label in range");
+    let samples: Vec<f64> = samples
+        .iter()
+        .map(|v| v.to_f64().unwrap_or(f64::NAN))
+        .collect();
+    let problem = trainer.problem();
+    let exact = problem
+        .sample_posterior(rng, label, n)
+        .expect("label in range");
+    let exact_again = problem
+        .sample_posterior(rng, label, n)
+        .expect("label in range");
+    score_label(
+        problem,
+        label,
+        &samples,
+        &exact,
+        with_mmd.then_some(exact_again.as_slice()),
+    )
+}
+
+fn latent_with<T: Real>(trainer: &mut Trainer<T>, n: usize, rng: &mut Rng) -> LatentHealth {
     let points: Vec<T> = (0..n)
-        .flat_map(|_| problem.sample(&mut rng).0)
+        .flat_map(|_| trainer.problem().sample(rng).0)
         .map(T::of)
         .collect();
     let (z, _) = trainer.forward_points(&points, rng.next_seed());
     let z: Vec<f64> = z.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
-    Evaluation {
-        step: trainer.steps_done(),
-        labels,
-        latent: latent_health(&z, trainer.config().ndim_z),
-    }
+    latent_health(&z, trainer.config().ndim_z)
 }

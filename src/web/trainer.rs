@@ -2,7 +2,7 @@
 
 use super::js_err;
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
-use crate::evaluate::evaluate;
+use crate::evaluate::{evaluate, evaluate_label, evaluate_latent};
 use crate::hash::parse_hash;
 use crate::model_file::ModelFile;
 use crate::train::{SampleNoise, Trainer};
@@ -110,6 +110,29 @@ impl WasmTrainer {
             with_mmd,
         );
         serde_json::to_string(&e).unwrap_or_default()
+    }
+
+    /// One label's score as JSON (no MMD^2), from `n` samples: while
+    /// training, the worker scores a label at a time so that a pause never
+    /// waits for all of them.
+    #[wasm_bindgen(js_name = evaluateLabel)]
+    pub fn evaluate_label(&mut self, label: usize, n: usize, seed: f64) -> Result<String, JsError> {
+        let score = evaluate_label(
+            &mut self.inner,
+            label,
+            n,
+            seed as u64,
+            SampleNoise::default(),
+            false,
+        )
+        .ok_or_else(|| JsError::new(&format!("label {label} is out of range")))?;
+        serde_json::to_string(&score).map_err(js_err)
+    }
+
+    /// The latent space's health as JSON, from `n` prior points.
+    #[wasm_bindgen(js_name = evaluateLatent)]
+    pub fn evaluate_latent(&mut self, n: usize, seed: f64) -> String {
+        serde_json::to_string(&evaluate_latent(&mut self.inner, n, seed as u64)).unwrap_or_default()
     }
 
     /// How many of the fidelity bar's checks the network misses now, over

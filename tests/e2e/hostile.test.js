@@ -2,6 +2,9 @@
 // page must stay usable, say what happened, and run no foreign script.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launch, openPage, status, until } from './helpers.js';
 
 let browser;
@@ -48,12 +51,31 @@ test('bad model files are refused with a specific message and the current model 
   await context.close();
 });
 
-test('a model exported from the page loads back', async () => {
+test('a model exported from the page loads back; broken copies of it are refused', async () => {
   const { page, context } = await openPage(browser, '#preset=fast&labels=all&seed=4');
   for (let i = 0; i < 5; i++) await page.click('[data-testid=step]');
   await until(page, (s) => s.step === 5, 10000, 'five steps');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-model')]);
   const path = await download.path();
+  // Broken copies of a real model are refused, and the trained one stays.
+  const good = readFileSync(path, 'utf8');
+  const hidden = JSON.parse(good).config.hidden;
+  const broken = [
+    ['dims.json', good.replace(`"hidden":${hidden}`, `"hidden":${hidden + 1}`), /weights/],
+    ['nonfinite.json', good.replace('"params":[', '"params":[null,'), /weight 0 is null/],
+    ['huge.json', ' '.repeat(100 * 1024 * 1024), /100 MB; model files are at most 32 MB/],
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'inn-models-'));
+  for (const [name, body, want] of broken) {
+    // As files on disk: the browser reads them as a user's pick would.
+    writeFileSync(join(dir, name), body);
+    await page.setInputFiles('#load-model', join(dir, name));
+    await page.waitForFunction(() => document.getElementById('notice-text').textContent.includes('was not loaded'), null, { timeout: 20000 });
+    assert.match(await page.locator('#notice-text').innerText(), want, name);
+    assert.equal((await status(page)).step, 5, `${name}: the current model is kept`);
+    await page.click('#notice-close');
+  }
+  rmSync(dir, { recursive: true });
   await page.click('[data-testid=reset]');
   await until(page, (s) => s.step === 0, 10000, 'the reset');
   await page.setInputFiles('#load-model', path);

@@ -261,7 +261,7 @@ function wire() {
     e.target.value = '';
     if (!file) return;
     if (file.size > 32 * 1024 * 1024) {
-      showNotice(`The model file was not loaded: ${file.name} is ${(file.size / 1e6).toFixed(0)} MB; model files are at most 32 MB. The current model is kept.`);
+      showNotice(`The model file was not loaded: ${file.name} is ${(file.size / 2 ** 20).toFixed(0)} MB; model files are at most 32 MB. The current model is kept.`);
       return;
     }
     setRunning(false);

@@ -31,23 +31,50 @@ const yieldToEvents = () => new Promise((resolve) => {
   ch.port2.postMessage(null);
 });
 
-function snapshot() {
+/** Posts fresh samples and the forward pass of the test points. While
+ * training (`between` given) it yields between the two, so that a pause
+ * waits for one of them at most; it returns the time spent working. */
+async function snapshot(between = null) {
   const t0 = performance.now();
   const samples = trainer.samples(view.label, view.n, 1234, view.noise);
   const sampleMs = performance.now() - t0;
+  if (between) {
+    await between();
+    if (!running) return sampleMs;
+  }
+  const t1 = performance.now();
   const fwd = trainer.forward(points);
+  const forwardMs = performance.now() - t1;
   const nz = trainer.nZ();
   const n = points.length / 2;
   postMessage({
     type: 'snapshot', step: trainer.step(), label: view.label, samples, sampleMs,
     z: fwd.slice(0, n * nz), y: fwd.slice(n * nz), nz, nLabels: trainer.nLabels(),
   });
+  return sampleMs + forwardMs;
 }
 
-/** Scores every label; the O(n^2) MMD only when training is paused. */
-function scores(withMmd) {
-  const evaluation = JSON.parse(trainer.evaluate(SCORE_SAMPLES, 7, withMmd));
+/** Scores every label at once, with the O(n^2) MMD: when paused. */
+function scores() {
+  const evaluation = JSON.parse(trainer.evaluate(SCORE_SAMPLES, 7, true));
   postMessage({ type: 'scores', step: trainer.step(), evaluation });
+}
+
+/** While training, scores come a piece at a time (one label, then the
+ * latent space), each followed by a yield, so that a pause never waits
+ * for all of them. The scores carry the step their first piece saw. */
+let scoreJob = null;
+function scorePiece() {
+  const job = scoreJob;
+  if (job.labels.length < job.nLabels) {
+    const label = job.labels.length;
+    job.labels.push(JSON.parse(trainer.evaluateLabel(label, SCORE_SAMPLES, 7 + label)));
+    return;
+  }
+  const latent = JSON.parse(trainer.evaluateLatent(SCORE_SAMPLES, 7));
+  postMessage({ type: 'scores', step: job.step, evaluation: { step: job.step, labels: job.labels, latent } });
+  scoreJob = null;
+  lastScore = performance.now();
 }
 
 function runSteps(count) {
@@ -62,7 +89,20 @@ function runSteps(count) {
   }
 }
 
+let looping = false;
 async function loop() {
+  // One loop at a time: a play that comes while a paused loop is still
+  // finishing its last yield lets that loop carry on.
+  if (looping) return;
+  looping = true;
+  try {
+    await trainWhileRunning();
+  } finally {
+    looping = false;
+  }
+}
+
+async function trainWhileRunning() {
   while (running) {
     const start = performance.now();
     while (running && performance.now() - start < SLICE_MS) {
@@ -78,18 +118,20 @@ async function loop() {
     if (running && performance.now() - lastSnapshot > snapshotGap) {
       // Fresh pictures cost inverse passes that training would otherwise
       // use: a slow snapshot (many samples, a big network) spaces them out.
-      const t0 = performance.now();
-      snapshot();
+      const busyMs = await snapshot(yieldToEvents);
       lastSnapshot = performance.now();
-      snapshotGap = Math.max(SNAPSHOT_MS, (lastSnapshot - t0) / SNAPSHOT_SHARE);
+      snapshotGap = Math.max(SNAPSHOT_MS, busyMs / SNAPSHOT_SHARE);
       await yieldToEvents();
     }
-    if (running && performance.now() - lastScore > SCORE_MS) {
-      scores(false);
-      lastScore = performance.now();
+    if (running && !scoreJob && performance.now() - lastScore > SCORE_MS) {
+      scoreJob = { step: trainer.step(), nLabels: trainer.nLabels(), labels: [] };
+    }
+    if (running && scoreJob) {
+      scorePiece();
       await yieldToEvents();
     }
   }
+  scoreJob = null;
   if (trainer && !broken) {
     postMessage({ type: 'paused', step: trainer.step() });
     snapshot();
@@ -101,7 +143,7 @@ let scoreTimer = 0;
 /** Full scores (with MMD) once the user stops stepping for a moment. */
 function scoreSoon() {
   clearTimeout(scoreTimer);
-  scoreTimer = setTimeout(() => { if (!running && trainer && !broken) scores(true); }, 300);
+  scoreTimer = setTimeout(() => { if (!running && trainer && !broken) scores(); }, 300);
 }
 
 function replace(t) {
