@@ -247,8 +247,6 @@ pub struct ValidConfig {
     /// Width of the one-hot y (the number of labels unless `y_width` says
     /// otherwise).
     pub ndim_y: usize,
-    /// Number of labels of the problem.
-    pub n_labels: usize,
     /// Network width actually used.
     pub ndim_tot: usize,
 }
@@ -558,15 +556,14 @@ impl TrainConfig {
                 allowed: "at least one loss term on with a positive weight".into(),
             });
         }
-        if self.y_width != 0 && !(self.n_labels()..=MAX_Y_WIDTH).contains(&self.y_width) {
+        let n_labels = self.n_labels();
+        if self.y_width != 0 && !(n_labels..=MAX_Y_WIDTH).contains(&self.y_width) {
             return Err(Error::InvalidConfig {
                 field: "y_width",
                 value: self.y_width.to_string(),
                 allowed: format!(
-                    "0 (one per label) or in [{}, {MAX_Y_WIDTH}] (label map {:?} has {} labels)",
-                    self.n_labels(),
-                    self.labels,
-                    self.n_labels()
+                    "0 (one per label) or in [{n_labels}, {MAX_Y_WIDTH}] (label map {:?} has {n_labels} labels)",
+                    self.labels
                 ),
             });
         }
@@ -608,7 +605,6 @@ impl TrainConfig {
         Ok(ValidConfig {
             config: self.clone(),
             ndim_y,
-            n_labels: self.n_labels(),
             ndim_tot,
         })
     }
@@ -632,11 +628,11 @@ mod tests {
         for l in [LabelMap::All, LabelMap::Some, LabelMap::None] {
             let v = Preset::Paper.config(l, 1).check().unwrap();
             assert_eq!(
-                (v.ndim_y, v.n_labels),
+                (v.ndim_y, v.n_labels()),
                 (8, l.labels().iter().max().unwrap() + 1)
             );
             let f = Preset::Fast.config(l, 1).check().unwrap();
-            assert_eq!(f.ndim_y, f.n_labels);
+            assert_eq!(f.ndim_y, f.n_labels());
         }
         let mut c = Preset::Paper.config(LabelMap::All, 1);
         c.y_width = 5;

@@ -497,7 +497,7 @@ impl<T: Real> Trainer<T> {
         seed: u64,
         noise: SampleNoise,
     ) -> Result<Vec<T>, Error> {
-        let (ny, n_labels) = (self.cfg.ndim_y, self.cfg.n_labels);
+        let (ny, n_labels) = (self.cfg.ndim_y, self.problem.n_labels());
         if label >= n_labels {
             return Err(Error::InvalidArgument(format!(
                 "label must be in 0..{n_labels}, got {label}"
@@ -541,7 +541,7 @@ impl<T: Real> Trainer<T> {
     /// label uses are left out).
     pub fn forward_points(&mut self, x: &[T], seed: u64) -> (Vec<T>, Vec<T>) {
         let (dim, nz, ny) = (self.cfg.ndim_tot, self.cfg.ndim_z, self.cfg.ndim_y);
-        let n_labels = self.cfg.n_labels;
+        let n_labels = self.problem.n_labels();
         let n = x.len() / NDIM_X;
         let sw = &mut self.sample_ws;
         ensure_len(&mut sw.input, n * dim);

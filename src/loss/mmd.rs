@@ -52,13 +52,20 @@ const MAX_GRAD_COLS: usize = 8;
 /// With `grad = Some((g, gc, scale))`, adds `scale * d/da_i sum_j k(a_i, b_j)`
 /// = `scale * 2 sum_j k'_ij (a_i - b_j)` to the first `gc` columns of row i
 /// of `g` (`n x gc`).
-fn block_sum<T: Real>(
+///
+/// `b = None` pairs `a` with itself. k is symmetric, so then each unordered
+/// pair is visited once: the sum is `n k(0) + 2 sum_{i<j} k_ij`, and the
+/// gradient of row j from pair (i, j) is gathered at the pair's column end
+/// (into `g_cols`), giving what the full pass gives with half the pairs.
+fn pair_sum<T: Real>(
     a: &[T],
-    b: &[T],
+    b: Option<&[T]>,
     d: usize,
     s: &mut MmdScratch<T>,
     grad: Option<(&mut [T], usize, T)>,
 ) -> T {
+    let same = b.is_none();
+    let b = b.unwrap_or(a);
     let m = b.len() / d;
     // Transposed copy of b: column l is b_cols[l * m..(l + 1) * m].
     ensure_len(&mut s.b_cols, d * m);
@@ -67,94 +74,14 @@ fn block_sum<T: Real>(
             s.b_cols[l * m + j] = *v;
         }
     }
-    let h2 = MMD_WIDTHS.map(|h| T::of(h * h));
     let gc = grad.as_ref().map_or(0, |g| g.1);
-    let mut grad = grad;
-    let full = m - m % LANES;
-    let mut total = T::zero();
-    let mut d2 = [T::zero(); LANES];
-    let mut k = [T::zero(); LANES];
-    let mut dk = [T::zero(); LANES];
-    for (i, ai) in a.chunks_exact(d).enumerate() {
-        let mut acc_k = [T::zero(); LANES];
-        let mut acc_dk = [T::zero(); LANES];
-        let mut acc_db = [[T::zero(); LANES]; MAX_GRAD_COLS];
-        for j0 in (0..full).step_by(LANES) {
-            d2.fill(T::zero());
-            for (l, al) in ai.iter().enumerate() {
-                let col: &[T; LANES] = s.b_cols[l * m + j0..l * m + j0 + LANES]
-                    .try_into()
-                    .expect("LANES wide");
-                for lane in 0..LANES {
-                    let diff = *al - col[lane];
-                    d2[lane] += diff * diff;
-                }
-            }
-            kernel_lanes(&h2, &d2, &mut k, &mut dk);
-            for lane in 0..LANES {
-                acc_k[lane] += k[lane];
-                acc_dk[lane] += dk[lane];
-            }
-            for (l, acc) in acc_db.iter_mut().enumerate().take(gc) {
-                let col: &[T; LANES] = s.b_cols[l * m + j0..l * m + j0 + LANES]
-                    .try_into()
-                    .expect("LANES wide");
-                for lane in 0..LANES {
-                    acc[lane] += dk[lane] * col[lane];
-                }
-            }
-        }
-        // The last m % LANES pairs, one at a time.
-        for j in full..m {
-            let d2j = (0..d).fold(T::zero(), |acc, l| {
-                let diff = ai[l] - s.b_cols[l * m + j];
-                acc + diff * diff
-            });
-            let (kj, dkj) = kernel(&h2, d2j);
-            acc_k[0] += kj;
-            acc_dk[0] += dkj;
-            for (l, acc) in acc_db.iter_mut().enumerate().take(gc) {
-                acc[0] += dkj * s.b_cols[l * m + j];
-            }
-        }
-        total += acc_k.iter().fold(T::zero(), |x, y| x + *y);
-        if let Some((g, cols, scale)) = grad.as_mut() {
-            let row_dk = acc_dk.iter().fold(T::zero(), |x, y| x + *y);
-            let c = T::of(2.0) * *scale;
-            for l in 0..gc {
-                let weighted = acc_db[l].iter().fold(T::zero(), |x, y| x + *y);
-                g[i * *cols + l] += c * (ai[l] * row_dk - weighted);
-            }
-        }
-    }
-    total
-}
-
-/// [`block_sum`] of a set with itself (`a` against `a`), taking each
-/// unordered pair once: k is symmetric, so half the pairs give the sum
-/// (`n k(0) + 2 sum_{i<j} k_ij`) and, from both ends of each pair, the same
-/// gradient as `block_sum(a, a, ..)`: row i gets `scale * 2 sum_j k'_ij
-/// (a_i - a_j)`.
-fn symmetric_sum<T: Real>(
-    a: &[T],
-    d: usize,
-    s: &mut MmdScratch<T>,
-    grad: Option<(&mut [T], usize, T)>,
-) -> T {
-    let n = a.len() / d;
-    ensure_len(&mut s.b_cols, d * n);
-    for (j, row) in a.chunks_exact(d).enumerate() {
-        for (l, v) in row.iter().enumerate() {
-            s.b_cols[l * n + j] = *v;
-        }
-    }
-    let gc = grad.as_ref().map_or(0, |g| g.1);
-    ensure_len(&mut s.g_cols, gc * n);
+    let col_grad = same && gc > 0;
+    ensure_len(&mut s.g_cols, if col_grad { gc * m } else { 0 });
     s.g_cols.fill(T::zero());
     let (cols, g_cols) = (&s.b_cols, &mut s.g_cols);
     let h2 = MMD_WIDTHS.map(|h| T::of(h * h));
     let mut grad = grad;
-    let mut pairs = T::zero();
+    let mut total = T::zero();
     let mut d2 = [T::zero(); LANES];
     let mut k = [T::zero(); LANES];
     let mut dk = [T::zero(); LANES];
@@ -169,28 +96,30 @@ fn symmetric_sum<T: Real>(
                       acc_dk: &mut [T; LANES],
                       acc_db: &mut [[T; LANES]; MAX_GRAD_COLS]| {
             let d2j = (0..d).fold(T::zero(), |acc, l| {
-                let diff = ai[l] - cols[l * n + j];
+                let diff = ai[l] - cols[l * m + j];
                 acc + diff * diff
             });
             let (kj, dkj) = kernel(&h2, d2j);
             acc_k[0] += kj;
             acc_dk[0] += dkj;
             for (l, acc) in acc_db.iter_mut().enumerate().take(gc) {
-                let b = cols[l * n + j];
-                acc[0] += dkj * b;
-                g_cols[l * n + j] += dkj * (b - ai[l]);
+                let bl = cols[l * m + j];
+                acc[0] += dkj * bl;
+                if col_grad {
+                    g_cols[l * m + j] += dkj * (bl - ai[l]);
+                }
             }
         };
-        let mut j = i + 1;
-        while j < n && j % LANES != 0 {
+        let mut j = if same { i + 1 } else { 0 };
+        while j < m && j % LANES != 0 {
             single(j, g_cols, &mut acc_k, &mut acc_dk, &mut acc_db);
             j += 1;
         }
-        let full_end = j + (n - j) / LANES * LANES;
+        let full_end = j + (m - j) / LANES * LANES;
         while j < full_end {
             d2.fill(T::zero());
             for (l, al) in ai.iter().enumerate() {
-                let col: &[T; LANES] = cols[l * n + j..l * n + j + LANES]
+                let col: &[T; LANES] = cols[l * m + j..l * m + j + LANES]
                     .try_into()
                     .expect("LANES wide");
                 for lane in 0..LANES {
@@ -204,25 +133,29 @@ fn symmetric_sum<T: Real>(
                 acc_dk[lane] += dk[lane];
             }
             for (l, acc) in acc_db.iter_mut().enumerate().take(gc) {
-                let col: &[T; LANES] = cols[l * n + j..l * n + j + LANES]
+                let col: &[T; LANES] = cols[l * m + j..l * m + j + LANES]
                     .try_into()
                     .expect("LANES wide");
-                let gcol: &mut [T; LANES] = (&mut g_cols[l * n + j..l * n + j + LANES])
-                    .try_into()
-                    .expect("LANES wide");
-                let al = ai[l];
                 for lane in 0..LANES {
                     acc[lane] += dk[lane] * col[lane];
-                    gcol[lane] += dk[lane] * (col[lane] - al);
+                }
+                if col_grad {
+                    let gcol: &mut [T; LANES] = (&mut g_cols[l * m + j..l * m + j + LANES])
+                        .try_into()
+                        .expect("LANES wide");
+                    let al = ai[l];
+                    for lane in 0..LANES {
+                        gcol[lane] += dk[lane] * (col[lane] - al);
+                    }
                 }
             }
             j += LANES;
         }
-        while j < n {
+        while j < m {
             single(j, g_cols, &mut acc_k, &mut acc_dk, &mut acc_db);
             j += 1;
         }
-        pairs += acc_k.iter().fold(T::zero(), |x, y| x + *y);
+        total += acc_k.iter().fold(T::zero(), |x, y| x + *y);
         if let Some((g, gcols, scale)) = grad.as_mut() {
             let row_dk = acc_dk.iter().fold(T::zero(), |x, y| x + *y);
             let c = T::of(2.0) * *scale;
@@ -232,15 +165,18 @@ fn symmetric_sum<T: Real>(
             }
         }
     }
-    if let Some((g, gcols, scale)) = grad {
+    if !same {
+        return total;
+    }
+    if let Some((g, gcols, scale)) = grad.filter(|_| col_grad) {
         let c = T::of(2.0) * scale;
-        for j in 0..n {
+        for j in 0..m {
             for l in 0..gc {
-                g[j * gcols + l] += c * g_cols[l * n + j];
+                g[j * gcols + l] += c * g_cols[l * m + j];
             }
         }
     }
-    T::of(n as f64) * kernel(&h2, T::zero()).0 + T::of(2.0) * pairs
+    T::of(m as f64) * kernel(&h2, T::zero()).0 + T::of(2.0) * total
 }
 
 /// [`kernel`] on LANES distances at once, written so that it vectorises.
@@ -275,22 +211,23 @@ pub fn mmd_multiscale<T: Real>(
     let two = T::of(2.0);
     let mut grad = grad;
     // d/dx_i sum_ab k(x_a, x_b) over ordered pairs is twice the one-sided sum.
-    let sxx = symmetric_sum(
+    let sxx = pair_sum(
         x,
+        None,
         d,
         scratch,
         grad.as_mut()
             .map(|(g, gc)| (&mut **g, *gc, two * weight / (nf * nf))),
     );
-    let sxy = block_sum(
+    let sxy = pair_sum(
         x,
-        y,
+        Some(y),
         d,
         scratch,
         grad.as_mut()
             .map(|(g, gc)| (&mut **g, *gc, -two * weight / (nf * mf))),
     );
-    let syy = symmetric_sum(y, d, scratch, None);
+    let syy = pair_sum(y, None, d, scratch, None);
     sxx / (nf * nf) + syy / (mf * mf) - two * sxy / (nf * mf)
 }
 
@@ -315,8 +252,8 @@ mod tests {
             let a = points(n, d, 0.731);
             let (mut g_full, mut g_sym) = (vec![0.5; n * gc], vec![0.5; n * gc]);
             let mut s = MmdScratch::default();
-            let full = block_sum(&a, &a, d, &mut s, Some((&mut g_full, gc, 0.7)));
-            let sym = symmetric_sum(&a, d, &mut s, Some((&mut g_sym, gc, 0.7)));
+            let full = pair_sum(&a, Some(&a), d, &mut s, Some((&mut g_full, gc, 0.7)));
+            let sym = pair_sum(&a, None, d, &mut s, Some((&mut g_sym, gc, 0.7)));
             assert!(
                 (full - sym).abs() <= 1e-12 * full.abs(),
                 "{n}x{d}: {full} vs {sym}"
@@ -324,7 +261,7 @@ mod tests {
             for (x, y) in g_full.iter().zip(&g_sym) {
                 assert!((x - y).abs() <= 1e-10, "{n}x{d}: gradient {x} vs {y}");
             }
-            assert_eq!(symmetric_sum(&a, d, &mut s, None), sym);
+            assert_eq!(pair_sum(&a, None, d, &mut s, None), sym);
         }
     }
 }

@@ -59,7 +59,7 @@ impl WasmTrainer {
     /// Number of labels.
     #[wasm_bindgen(js_name = nLabels)]
     pub fn n_labels(&self) -> usize {
-        self.inner.config().n_labels
+        self.inner.config().n_labels()
     }
 
     /// Latent dimension.

@@ -177,15 +177,9 @@ function drawViews() {
     drawPosterior($('cv-exact'), wasm, app.labels, app.label, app.exact);
     $('score-exact').textContent = scoreText(app.exactScore, `${describeModes(centres, app.exact)}.`);
   }
-  // The loss curve redraws the whole history: four times a second looks
-  // live and leaves the CPU to training (two cores, headless Chromium:
-  // 535 and 622 steps in the first 15 s, against 502 and 568 when it was
-  // redrawn every frame).
-  const now = performance.now();
-  const lossesDue = now - app.lastLossDraw >= LOSS_REDRAW_MS;
-  const lossesWait = app.dirty.has('losses') && !lossesDue;
-  if (app.dirty.has('losses') && lossesDue) {
-    app.lastLossDraw = now;
+  const lossesWait = app.dirty.has('losses') && !lossesDue(performance.now());
+  if (app.dirty.has('losses') && !lossesWait) {
+    app.lastLossDraw = performance.now();
     drawLosses($('cv-losses'), wasm, app.history.subarray(0, app.rows * FIELDS), $('sum-losses'));
   }
   app.dirty.clear();
@@ -193,12 +187,19 @@ function drawViews() {
   statusLine();
 }
 
+// The loss curve redraws the whole history: four times a second looks live
+// and leaves the CPU to training (two cores, headless Chromium: 535 and 622
+// steps in the first 15 s, against 502 and 568 when it was redrawn every
+// frame).
 const LOSS_REDRAW_MS = 250;
+const lossesDue = (now) => now - app.lastLossDraw >= LOSS_REDRAW_MS;
 
 function frame(now) {
   // With reduced motion, views refresh once a second instead of every frame.
   const interval = reducedMotion.matches ? 1000 : 0;
-  if (app.dirty.size && now - app.lastDraw >= interval) {
+  // New losses alone, before their turn, are no reason to redraw anything.
+  const lossesOnlyWaiting = app.dirty.size === 1 && app.dirty.has('losses') && !lossesDue(now);
+  if (app.dirty.size && !lossesOnlyWaiting && now - app.lastDraw >= interval) {
     app.lastDraw = now;
     drawViews();
   }
