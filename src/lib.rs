@@ -20,6 +20,7 @@ pub mod nn;
 pub mod optim;
 pub mod problem;
 pub mod rng;
+pub mod tiled_gemm;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -75,35 +75,87 @@ macro_rules! impl_real {
                 if m == 0 || n == 0 {
                     return;
                 }
-                // SAFETY: the extents checked above keep every index the
-                // kernel reads or writes inside the three slices, and `c`
-                // is borrowed mutably so it aliases neither `a` nor `b`.
-                unsafe {
-                    $gemm(
-                        m,
-                        k,
-                        n,
-                        alpha,
-                        a.as_ptr(),
-                        a_strides.0,
-                        a_strides.1,
-                        b.as_ptr(),
-                        b_strides.0,
-                        b_strides.1,
-                        beta,
-                        c.as_mut_ptr(),
-                        c_strides.0,
-                        c_strides.1,
-                    )
-                }
+                $gemm(m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides)
             }
         }
     };
 }
 
+/// `matrixmultiply`'s kernel on slices whose extents were checked.
+macro_rules! packed_gemm {
+    ($name:ident, $t:ty, $kernel:path) => {
+        #[allow(clippy::too_many_arguments, dead_code)]
+        fn $name(
+            m: usize,
+            k: usize,
+            n: usize,
+            alpha: $t,
+            a: &[$t],
+            a_strides: (isize, isize),
+            b: &[$t],
+            b_strides: (isize, isize),
+            beta: $t,
+            c: &mut [$t],
+            c_strides: (isize, isize),
+        ) {
+            // SAFETY: the caller checked that every index the kernel reads
+            // or writes is inside the three slices, and `c` is borrowed
+            // mutably so it aliases neither `a` nor `b`.
+            unsafe {
+                $kernel(
+                    m,
+                    k,
+                    n,
+                    alpha,
+                    a.as_ptr(),
+                    a_strides.0,
+                    a_strides.1,
+                    b.as_ptr(),
+                    b_strides.0,
+                    b_strides.1,
+                    beta,
+                    c.as_mut_ptr(),
+                    c_strides.0,
+                    c_strides.1,
+                )
+            }
+        }
+    };
+}
+
+packed_gemm!(packed_sgemm, f32, matrixmultiply::sgemm);
+packed_gemm!(packed_dgemm, f64, matrixmultiply::dgemm);
+
+/// f32 products: in wasm the unpacked kernel of [`crate::tiled_gemm`], which
+/// is faster at this network's sizes; natively `matrixmultiply`, whose AVX
+/// kernels are.
+#[allow(clippy::too_many_arguments)]
+fn sgemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: f32,
+    a: &[f32],
+    a_strides: (isize, isize),
+    b: &[f32],
+    b_strides: (isize, isize),
+    beta: f32,
+    c: &mut [f32],
+    c_strides: (isize, isize),
+) {
+    if cfg!(target_arch = "wasm32") && c_strides == (n as isize, 1) {
+        let us = |s: (isize, isize)| (s.0 as usize, s.1 as usize);
+        crate::tiled_gemm::sgemm(m, k, n, alpha, a, us(a_strides), b, us(b_strides), beta, c);
+    } else {
+        packed_sgemm(
+            m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides,
+        );
+    }
+}
+
 impl_real!(
     f32,
-    matrixmultiply::sgemm,
+    sgemm,
     #[inline(always)]
     fn scale_exp(self) -> Self {
         crate::approx::exp_f32(self)
@@ -113,7 +165,7 @@ impl_real!(
         crate::approx::atan_f32(self)
     }
 );
-impl_real!(f64, matrixmultiply::dgemm);
+impl_real!(f64, packed_dgemm);
 
 /// Panics unless a `rows x cols` matrix with non-negative `strides` fits in
 /// `len` elements.
