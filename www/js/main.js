@@ -147,8 +147,8 @@ function pickLabel(l) {
 function scoreText(score, extra) {
   if (!score) return extra;
   const inMode = `${(100 * score.in_correct).toFixed(1)}% in a correct mode`;
-  const mmd = score.mmd2 === null ? 'MMD² when paused' : `MMD² ${score.mmd2.toExponential(1)} (floor ${score.mmd2_floor.toExponential(1)})`;
-  return `${inMode}, ${mmd}\n${extra}`;
+  const mmd = score.mmd2 === null ? 'MMD² is computed when training pauses' : `MMD² ${score.mmd2.toExponential(1)} (floor ${score.mmd2_floor.toExponential(1)})`;
+  return `${inMode}; ${mmd}.\n${extra}`;
 }
 
 function drawViews() {
