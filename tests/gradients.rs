@@ -138,35 +138,44 @@ fn mse_loss() {
 
 #[test]
 fn mmd_loss_including_the_partial_gradient_of_l_z() {
-    let mut rng = Rng::new(8);
-    let (n, m, d) = (7, 9, 3);
-    let mut x = randn(&mut rng, n * d, 0.5);
-    let y = randn(&mut rng, m * d, 0.5);
-    let mut g = vec![0.0; n * d];
-    mmd_multiscale(
-        &mut MmdScratch::default(),
-        &x,
-        &y,
-        d,
-        2.0,
-        Some((&mut g, d)),
-    );
-    let num = numeric_gradient(&mut x, |x| {
-        2.0 * mmd_multiscale(&mut MmdScratch::default(), x, &y, d, 1.0, None)
-    });
-    assert_gradients_agree("mmd", &g, &num);
-    // Only the first column: the entries of the others must be left alone.
-    let mut g1 = vec![0.0; n];
-    mmd_multiscale(
-        &mut MmdScratch::default(),
-        &x,
-        &y,
-        d,
-        1.0,
-        Some((&mut g1, 1)),
-    );
-    let first: Vec<f64> = num.iter().step_by(d).map(|v| v / 2.0).collect();
-    assert_gradients_agree("mmd first column", &g1, &first);
+    // d = 3 sums distances coordinate by coordinate; d = 10 (as L_z's
+    // [z, y]) takes them from dot products, in two blocks of rows.
+    for (n, m, d) in [(7, 9, 3), (40, 9, 10)] {
+        let mut rng = Rng::new(8);
+        let mut x = randn(&mut rng, n * d, 0.5);
+        let y = randn(&mut rng, m * d, 0.5);
+        // The gradient of every column, or of the first two (z of L_z).
+        let gc = if d > 8 { 2 } else { d };
+        let mut g = vec![0.0; n * gc];
+        mmd_multiscale(
+            &mut MmdScratch::default(),
+            &x,
+            &y,
+            d,
+            2.0,
+            Some((&mut g, gc)),
+        );
+        let num = numeric_gradient(&mut x, |x| {
+            2.0 * mmd_multiscale(&mut MmdScratch::default(), x, &y, d, 1.0, None)
+        });
+        let num_cols: Vec<f64> = num
+            .chunks_exact(d)
+            .flat_map(|row| row[..gc].to_vec())
+            .collect();
+        assert_gradients_agree(&format!("mmd, {d} dimensions"), &g, &num_cols);
+        // Only the first column: the entries of the others must be left alone.
+        let mut g1 = vec![0.0; n];
+        mmd_multiscale(
+            &mut MmdScratch::default(),
+            &x,
+            &y,
+            d,
+            1.0,
+            Some((&mut g1, 1)),
+        );
+        let first: Vec<f64> = num.iter().step_by(d).map(|v| v / 2.0).collect();
+        assert_gradients_agree(&format!("mmd first column, {d} dimensions"), &g1, &first);
+    }
 }
 
 #[test]
