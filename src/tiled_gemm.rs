@@ -283,14 +283,27 @@ impl Operands {
                 }
             }
         }
-        let alpha = L::splat(self.alpha);
+        // alpha = 1 with beta = 0 or 1 is every product of the network:
+        // no multiplications then (with k = 8 they would be 5% of a tile).
+        let (alpha, beta) = (L::splat(self.alpha), L::splat(self.beta));
         for (r, acc_r) in acc.iter().enumerate() {
             let c_row = self.c.add((i + r) * self.n + j);
             for (v, acc_rv) in acc_r.iter().enumerate() {
-                let mut out = L::mul(alpha, *acc_rv);
+                let mut out = if self.alpha == 1.0 {
+                    *acc_rv
+                } else {
+                    L::mul(alpha, *acc_rv)
+                };
                 if self.beta != 0.0 {
                     let old = L::load(c_row.add(L::W * v));
-                    out = L::add(out, L::mul(L::splat(self.beta), old));
+                    out = L::add(
+                        out,
+                        if self.beta == 1.0 {
+                            old
+                        } else {
+                            L::mul(beta, old)
+                        },
+                    );
                 }
                 L::store(c_row.add(L::W * v), out);
             }
