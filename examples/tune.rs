@@ -1,8 +1,9 @@
 //! Trains one configuration and prints the fidelity every few hundred steps:
 //! the tool used to choose the `fast` preset.
 //! `cargo run --release --example tune -- some 1 3000 [key=value ...]`
-//! (env: EVERY=N evaluates every N steps, EVAL=1 not at all, NOISE=f
-//! samples with that share of the training noise).
+//! (env: PRESET=name starts from another preset than `fast`; EVERY=N
+//! evaluates every N steps, EVAL=1 not at all, NOISE=f samples with that
+//! share of the training noise).
 
 use inn_playground::evaluate::evaluate;
 use inn_playground::metrics::FIDELITY_BAR;
@@ -14,7 +15,8 @@ fn main() {
     let labels = LabelMap::parse(&args[0]).unwrap();
     let seed: u64 = args[1].parse().unwrap();
     let steps: u64 = args[2].parse().unwrap();
-    let mut c = Preset::Fast.config(labels, seed);
+    let preset = std::env::var("PRESET").map_or(Preset::Fast, |p| Preset::parse(&p).unwrap());
+    let mut c = preset.config(labels, seed);
     for kv in &args[3..] {
         let (k, v) = kv.split_once('=').unwrap();
         let f: f64 = v.parse().unwrap();
