@@ -22,6 +22,7 @@ window.innPanic = (message) => showNotice(`Internal error: ${message}\nReloading
 const app = {
   link: null, worker: null, running: false, step: 0, label: 0, labels: 'some', nLabels: 4, noise: 1,
   history: new Float64Array(FIELDS * 1024), rows: 0,
+  rateMark: null, stepsPerS: null,
   snapshot: null, evaluation: null, abc: null, exactScore: null, testPoints: null, testLabels: null,
   pauseClickedAt: 0, pauseLatencyMs: null, dirty: new Set(), lastDraw: 0, lastLossDraw: -Infinity, requests: new Map(), nextId: 1,
 };
@@ -37,10 +38,23 @@ function pushRows(rows) {
   app.rows += rows.length / FIELDS;
   app.step = rows[rows.length - FIELDS];
   app.dirty.add('losses');
+  measureRate(performance.now());
+}
+
+/** Training speed as the page sees it (snapshots included), over ~2 s. */
+function measureRate(now) {
+  if (!app.rateMark) {
+    app.rateMark = { t: now, step: app.step };
+  } else if (now - app.rateMark.t >= 2000) {
+    app.stepsPerS = ((app.step - app.rateMark.step) * 1000) / (now - app.rateMark.t);
+    app.rateMark = { t: now, step: app.step };
+  }
 }
 
 function setRunning(on) {
   app.running = on;
+  app.rateMark = null;
+  app.stepsPerS = null;
   $('train').textContent = on ? 'Pause' : 'Train';
   $('train').setAttribute('aria-pressed', String(on));
   $('step').disabled = on;
@@ -48,7 +62,8 @@ function setRunning(on) {
 
 function statusLine() {
   const s = app.snapshot ? `, ${VIEW_SAMPLES} INN samples in ${app.snapshot.sampleMs.toFixed(1)} ms` : '';
-  $('status').textContent = `step ${app.step}${app.running ? ' (training)' : ''}${s}`;
+  const rate = app.stepsPerS === null ? '' : `, ${app.stepsPerS.toFixed(0)} steps/s`;
+  $('status').textContent = `step ${app.step}${app.running ? ` (training${rate})` : ''}${s}`;
 }
 
 function request(type, payload) {
