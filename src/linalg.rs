@@ -128,7 +128,7 @@ packed_gemm!(packed_dgemm, f64, matrixmultiply::dgemm);
 
 /// f32 products: in wasm the unpacked kernel of [`crate::tiled_gemm`], which
 /// is faster at this network's sizes; natively `matrixmultiply`, whose
-/// packed AVX kernels are as fast on `fast` and faster on wider networks.
+/// packed AVX kernels an AVX version of that kernel did not clearly beat.
 #[allow(clippy::too_many_arguments)]
 fn sgemm(
     m: usize,

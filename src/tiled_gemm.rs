@@ -13,8 +13,9 @@
 //! the browser, and plain 4-lane arrays on the host, which compute exactly
 //! what the wasm build computes, so that the host tests check the browser's
 //! arithmetic. Native training keeps `matrixmultiply`: an 8-lane AVX2 + FMA
-//! version of this kernel was about as fast on `fast`, 15% slower at
-//! 4 x 64 and 20% slower on `paper` (512 wide), where packing pays.
+//! version of this kernel took 5-12% less time on `fast`, but its bench
+//! figures at 4 x 64 and on `paper` (512 wide) were lower, by no more than
+//! this machine's minute-to-minute drift; not a clear enough gain.
 
 use std::cell::RefCell;
 
