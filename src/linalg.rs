@@ -84,7 +84,7 @@ macro_rules! impl_real {
 /// `matrixmultiply`'s kernel on slices whose extents were checked.
 macro_rules! packed_gemm {
     ($name:ident, $t:ty, $kernel:path) => {
-        #[allow(clippy::too_many_arguments, dead_code)]
+        #[allow(clippy::too_many_arguments)]
         fn $name(
             m: usize,
             k: usize,

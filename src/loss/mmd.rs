@@ -83,18 +83,22 @@ fn pair_sum<T: Real>(
     let same = b.is_none();
     let b = b.unwrap_or(a);
     let m = b.len() / d;
-    // Transposed copy of b: column l is b_cols[l * m..(l + 1) * m].
-    ensure_len(&mut s.b_cols, d * m);
-    for (j, row) in b.chunks_exact(d).enumerate() {
-        for (l, v) in row.iter().enumerate() {
-            s.b_cols[l * m + j] = *v;
-        }
-    }
     let gc = grad.as_ref().map_or(0, |g| g.1);
     let col_grad = same && gc > 0;
+    let by_dots = d > DIRECT_MAX_DIM;
+    // Transposed copy of b: column l is b_cols[l * m..(l + 1) * m]. Read for
+    // the distances of narrow points and for the gradient columns, so a
+    // value-only pass over wide points does without.
+    if !by_dots || gc > 0 {
+        ensure_len(&mut s.b_cols, d * m);
+        for (j, row) in b.chunks_exact(d).enumerate() {
+            for (l, v) in row.iter().enumerate() {
+                s.b_cols[l * m + j] = *v;
+            }
+        }
+    }
     ensure_len(&mut s.g_cols, if col_grad { gc * m } else { 0 });
     s.g_cols.fill(T::zero());
-    let by_dots = d > DIRECT_MAX_DIM;
     if by_dots {
         let n = a.len() / d;
         ensure_len(&mut s.norms_a, n);
@@ -111,6 +115,7 @@ fn pair_sum<T: Real>(
     let (cols, g_cols) = (&s.b_cols, &mut s.g_cols);
     let (norms_a, norms_b, dots) = (&s.norms_a, &s.norms_b, &mut s.dots);
     let h2 = MMD_WIDTHS.map(|h| T::of(h * h));
+    let two = T::of(2.0);
     let mut grad = grad;
     let mut total = T::zero();
     let mut d2 = [T::zero(); LANES];
@@ -137,7 +142,6 @@ fn pair_sum<T: Real>(
             &[][..]
         };
         let na = if by_dots { norms_a[i] } else { T::zero() };
-        let two = T::of(2.0);
         let mut acc_k = [T::zero(); LANES];
         let mut acc_dk = [T::zero(); LANES];
         let mut acc_db = [[T::zero(); LANES]; MAX_GRAD_COLS];
@@ -230,7 +234,7 @@ fn pair_sum<T: Real>(
         total += acc_k.iter().fold(T::zero(), |x, y| x + *y);
         if let Some((g, gcols, scale)) = grad.as_mut() {
             let row_dk = acc_dk.iter().fold(T::zero(), |x, y| x + *y);
-            let c = T::of(2.0) * *scale;
+            let c = two * *scale;
             for l in 0..gc {
                 let weighted = acc_db[l].iter().fold(T::zero(), |x, y| x + *y);
                 g[i * *gcols + l] += c * (ai[l] * row_dk - weighted);
@@ -241,14 +245,14 @@ fn pair_sum<T: Real>(
         return total;
     }
     if let Some((g, gcols, scale)) = grad.filter(|_| col_grad) {
-        let c = T::of(2.0) * scale;
+        let c = two * scale;
         for j in 0..m {
             for l in 0..gc {
                 g[j * gcols + l] += c * g_cols[l * m + j];
             }
         }
     }
-    T::of(m as f64) * kernel(&h2, T::zero()).0 + T::of(2.0) * total
+    T::of(m as f64) * kernel(&h2, T::zero()).0 + two * total
 }
 
 /// [`kernel`] on LANES distances at once, written so that it vectorises.
