@@ -226,7 +226,8 @@ fn whole_training_loss_with_every_term() {
         c.blocks = 2;
         c.hidden = 6;
         c.depth = 2;
-        c.batch = 12;
+        // Big enough that both shares of a step reconstruct some rows.
+        c.batch = 40;
         c.ndim_tot = 0;
         c.init_scale = 0.3;
         c.ramp_steps = 0;
@@ -235,6 +236,7 @@ fn whole_training_loss_with_every_term() {
             weight: 0.5,
         };
         let mut t: Trainer<f64> = Trainer::new(&c).unwrap();
+        assert!((1..c.batch).contains(&t.rows_reconstructed_in_forward_share()));
         t.draw_batch();
         let l = t.loss_and_gradient();
         assert!(

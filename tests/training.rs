@@ -2,7 +2,7 @@
 
 use inn_playground::evaluate::evaluate;
 use inn_playground::train::SampleNoise;
-use inn_playground::{Error, LabelMap, Preset, Trainer};
+use inn_playground::{Error, LabelMap, Preset, TrainConfig, Trainer};
 
 fn losses(preset: Preset, seed: u64, steps: usize) -> Vec<u64> {
     let mut t: Trainer = Trainer::new(&preset.config(LabelMap::Some, seed)).unwrap();
@@ -22,6 +22,32 @@ fn the_same_seed_gives_bit_identical_loss_histories() {
         );
     }
     assert_ne!(losses(Preset::Fast, 5, 5), losses(Preset::Fast, 6, 5));
+}
+
+#[test]
+fn a_step_split_across_two_trainers_gives_the_same_bits_as_one() {
+    for labels in [LabelMap::Some, LabelMap::All] {
+        // L_x at full weight within the run.
+        let c = TrainConfig {
+            ramp_steps: 20,
+            ..Preset::Fast.config(labels, 3)
+        };
+        let mut whole: Trainer = Trainer::new(&c).unwrap();
+        let mut main: Trainer = Trainer::new(&c).unwrap();
+        // The same configuration (the seed fixes the permutations); the
+        // helper draws nothing itself.
+        let mut helper: Trainer = Trainer::new(&c).unwrap();
+        for _ in 0..40 {
+            let expected = whole.step().unwrap().losses.total.to_bits();
+            let got = main.step_with_helper(&mut helper).unwrap();
+            assert_eq!(got.losses.total.to_bits(), expected);
+        }
+        assert!(whole
+            .params()
+            .iter()
+            .zip(main.params())
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+    }
 }
 
 #[test]

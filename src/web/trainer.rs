@@ -5,17 +5,38 @@ use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
 use crate::evaluate::{evaluate, evaluate_label, evaluate_latent};
 use crate::hash::parse_hash;
 use crate::model_file::ModelFile;
-use crate::train::{SampleNoise, Trainer};
+use crate::train::{Losses, SampleNoise, StepReport, Trainer};
 use js_sys::Float32Array;
 use wasm_bindgen::prelude::*;
 
 /// Values per step in [`WasmTrainer::train`]'s result.
 pub const LOSS_FIELDS: usize = 7;
 
-/// A trainer owned by the worker.
+/// A trainer owned by the worker (or by its helper, which runs the
+/// inverse share of each step on a second core).
 #[wasm_bindgen]
 pub struct WasmTrainer {
     inner: Trainer<f32>,
+    /// Losses of the forward share of a step begun with `beginStep`.
+    pending: Option<Losses>,
+    /// Losses `[rec, x]` of the helper's last inverse share.
+    inverse_losses: [f64; 2],
+}
+
+impl From<Trainer<f32>> for WasmTrainer {
+    fn from(inner: Trainer<f32>) -> Self {
+        WasmTrainer {
+            inner,
+            pending: None,
+            inverse_losses: [f64::NAN; 2],
+        }
+    }
+}
+
+/// One row of [`WasmTrainer::train`]'s result.
+fn loss_row(r: &StepReport) -> [f32; LOSS_FIELDS] {
+    let l = r.losses;
+    [r.step as f64, l.total, l.y, l.z, l.x, l.rec, l.ml].map(|v| v as f32)
 }
 
 #[wasm_bindgen]
@@ -24,18 +45,14 @@ impl WasmTrainer {
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str) -> Result<WasmTrainer, JsError> {
         let (state, _) = parse_hash(hash);
-        Ok(WasmTrainer {
-            inner: Trainer::new(&state.config).map_err(js_err)?,
-        })
+        Ok(Trainer::new(&state.config).map_err(js_err)?.into())
     }
 
     /// A trainer holding the model of a model file's text.
     #[wasm_bindgen(js_name = fromModel)]
     pub fn from_model(text: &str) -> Result<WasmTrainer, JsError> {
         let file = ModelFile::parse(text).map_err(js_err)?;
-        Ok(WasmTrainer {
-            inner: file.into_trainer().map_err(js_err)?,
-        })
+        Ok(file.into_trainer().map_err(js_err)?.into())
     }
 
     /// Runs up to `steps` optimiser steps; returns, per step,
@@ -45,10 +62,102 @@ impl WasmTrainer {
         let mut out = Vec::with_capacity(steps as usize * LOSS_FIELDS);
         for _ in 0..steps {
             let r = self.inner.step().map_err(js_err)?;
-            let l = r.losses;
-            out.extend([r.step as f64, l.total, l.y, l.z, l.x, l.rec, l.ml].map(|v| v as f32));
+            out.extend(loss_row(&r));
         }
         Ok(Float32Array::from(out.as_slice()))
+    }
+
+    /// A step split across two workers, part 1 (here): draws the batch and
+    /// returns what the helper needs for the inverse share, the weights
+    /// followed by that share's batch. Then `forwardShare` here while the
+    /// helper runs `inverseShare`, and `finishStep` with its result: the
+    /// same bits as `train(1)`.
+    #[wasm_bindgen(js_name = beginStep)]
+    pub fn begin_step(&mut self) -> Float32Array {
+        self.pending = None;
+        self.inner.draw_batch();
+        let params = self.inner.params();
+        let batch = self.inner.inverse_share_batch();
+        let len = params.len() + batch.iter().map(|b| b.len()).sum::<usize>();
+        let packet = Float32Array::new_with_length(len as u32);
+        let mut at = 0;
+        for part in std::iter::once(params).chain(batch) {
+            packet
+                .subarray(at as u32, (at + part.len()) as u32)
+                .copy_from(part);
+            at += part.len();
+        }
+        packet
+    }
+
+    /// Part 2 (here, while the helper works): the forward share.
+    #[wasm_bindgen(js_name = forwardShare)]
+    pub fn forward_share(&mut self) {
+        self.pending = Some(self.inner.forward_share());
+    }
+
+    /// Part 3 (here): adds the helper's gradient and losses, moves the
+    /// weights and returns the step's row as `train` does.
+    #[wasm_bindgen(js_name = finishStep)]
+    pub fn finish_step(
+        &mut self,
+        grads: &[f32],
+        loss_rec: f64,
+        loss_x: f64,
+    ) -> Result<Float32Array, JsError> {
+        let mut losses = self
+            .pending
+            .take()
+            .ok_or_else(|| JsError::new("finishStep needs beginStep and forwardShare first"))?;
+        let own = self.inner.inverse_grads_mut();
+        if grads.len() != own.len() {
+            return Err(JsError::new(&format!(
+                "the helper sent {} gradients for {} weights",
+                grads.len(),
+                own.len()
+            )));
+        }
+        own.copy_from_slice(grads);
+        losses.add_inverse_share(&Losses {
+            rec: loss_rec,
+            x: loss_x,
+            ..Losses::default()
+        });
+        let r = self.inner.finish_step(losses).map_err(js_err)?;
+        Ok(Float32Array::from(loss_row(&r).as_slice()))
+    }
+
+    /// In the helper: the inverse share of step `step` on a packet from
+    /// `beginStep` of a trainer with this network; returns its gradient
+    /// (its losses are then `inverseLosses`).
+    #[wasm_bindgen(js_name = inverseShare)]
+    pub fn inverse_share(&mut self, step: f64, packet: &[f32]) -> Result<Float32Array, JsError> {
+        let n_params = self.inner.params().len();
+        let batch = self.inner.inverse_share_batch_mut();
+        let len = n_params + batch.iter().map(|b| b.len()).sum::<usize>();
+        if packet.len() != len {
+            return Err(JsError::new(&format!(
+                "a step packet of {} values, where this network needs {len}",
+                packet.len()
+            )));
+        }
+        let (weights, mut rest) = packet.split_at(n_params);
+        for part in batch {
+            let (head, tail) = rest.split_at(part.len());
+            part.copy_from_slice(head);
+            rest = tail;
+        }
+        self.inner.params_mut().copy_from_slice(weights);
+        self.inner.prepare_inverse_share();
+        let l = self.inner.inverse_share(step as u64);
+        self.inverse_losses = [l.rec, l.x];
+        Ok(Float32Array::from(self.inner.inverse_grads()))
+    }
+
+    /// `[rec, x]` losses of the last `inverseShare`.
+    #[wasm_bindgen(js_name = inverseLosses)]
+    pub fn inverse_losses(&self) -> Vec<f64> {
+        self.inverse_losses.to_vec()
     }
 
     /// Steps done.

@@ -60,6 +60,14 @@ test('a share link restores the configuration and reproduces the loss at step 50
     for (let i = 0; i < 49; i++) await page.click('[data-testid=step]');
     await until(page, (s) => s.step >= 50, 20000, 'step 50');
     const r = { status: await status(page), loss: await page.evaluate(() => window.innPlayground.lossAt(50)) };
+    // The same 50 steps in one thread, without the helper worker.
+    r.alone = await page.evaluate(async (h) => {
+      const m = await import('./pkg/inn_playground.js');
+      await m.default();
+      const rows = new m.WasmTrainer(h).train(50);
+      const o = 49 * 7;
+      return { step: rows[o], total: rows[o + 1], y: rows[o + 2], z: rows[o + 3], x: rows[o + 4], rec: rows[o + 5], ml: rows[o + 6] };
+    }, hash.slice(1));
     await context.close();
     return r;
   };
@@ -72,6 +80,8 @@ test('a share link restores the configuration and reproduces the loss at step 50
   const b = await run();
   assert.equal(b.loss.step, 50);
   assert.deepEqual(b.loss, a.loss, 'losses at step 50 are identical');
+  assert.equal(a.status.cores, 2, 'the page split its steps across two workers');
+  assert.deepEqual(a.alone, a.loss, 'one worker alone gives the same losses as two');
 });
 
 test('a hash with garbage loads with defaults and a notice, never as HTML', async () => {
@@ -112,6 +122,7 @@ test('the core passes its checks compiled to wasm', async () => {
   assert.ok(r.logdetSumMaxError <= 1e-4);
   assert.ok(r.gradientMaxRelError <= 1e-3, `gradient ${r.gradientMaxRelError}`);
   assert.equal(r.deterministic, true);
+  assert.equal(r.splitStepsMatch, true, "a step split across two workers gives the same bits as one");
   await context.close();
 });
 

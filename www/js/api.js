@@ -24,6 +24,7 @@ export function installApi(app, { request, FIELDS }) {
         abc: app.abc ? { label: app.abc.label, simulations: app.abc.simulations, accepted: app.abc.accepted, ms: app.abc.ms, inCorrect: app.abc.score?.in_correct ?? null } : null,
         sampleMs: app.snapshot ? app.snapshot.sampleMs : null,
         pauseLatencyMs: app.pauseLatencyMs,
+        cores: app.cores,
       };
     },
     /** The losses of one step (1-based), or null. */

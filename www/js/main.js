@@ -22,7 +22,7 @@ window.innPanic = (message) => showNotice(`Internal error: ${message}\nReloading
 const app = {
   link: null, worker: null, running: false, step: 0, label: 0, labels: 'some', nLabels: 4, noise: 1,
   history: new Float64Array(FIELDS * 1024), rows: 0,
-  rateMark: null, stepsPerS: null,
+  rateMark: null, stepsPerS: null, cores: 1,
   snapshot: null, evaluation: null, abc: null, exactScore: null, testPoints: null, testLabels: null,
   pauseClickedAt: 0, pauseLatencyMs: null, dirty: new Set(), lastDraw: 0, lastLossDraw: -Infinity, requests: new Map(), nextId: 1,
 };
@@ -63,7 +63,8 @@ function setRunning(on) {
 function statusLine() {
   const s = app.snapshot ? `, ${VIEW_SAMPLES} INN samples in ${app.snapshot.sampleMs.toFixed(1)} ms` : '';
   const rate = app.stepsPerS === null ? '' : `, ${app.stepsPerS.toFixed(0)} steps/s`;
-  $('status').textContent = `step ${app.step}${app.running ? ` (training${rate})` : ''}${s}`;
+  const cores = app.cores === 2 ? ' on 2 cores' : '';
+  $('status').textContent = `step ${app.step}${app.running ? ` (training${cores}${rate})` : ''}${s}`;
 }
 
 function request(type, payload) {
@@ -93,7 +94,7 @@ function exactPanelScore() {
 
 const handlers = {
   ready(m) { app.step = m.step; app.nLabels = m.nLabels; statusLine(); },
-  losses(m) { pushRows(m.rows); },
+  losses(m) { pushRows(m.rows); app.cores = m.split ? 2 : 1; },
   snapshot(m) { app.snapshot = m; app.step = Math.max(app.step, m.step); app.dirty.add('forward').add('latent').add('posterior'); },
   scores(m) { app.evaluation = m.evaluation; app.dirty.add('posterior'); },
   paused(m) {
