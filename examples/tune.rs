@@ -1,7 +1,8 @@
 //! Trains one configuration and prints the fidelity every few hundred steps:
 //! the tool used to choose the `fast` preset.
 //! `cargo run --release --example tune -- some 1 3000 [key=value ...]`
-//! (env: PRESET=name starts from another preset than `fast`; EVERY=N
+//! (env: PRESET=name starts from another preset than `fast`; FINAL_SEEDS=k
+//! scores the end state with k evaluation seeds; EVERY=N
 //! evaluates every N steps, EVAL=1 not at all, NOISE=f samples with that
 //! share of the training noise).
 
@@ -107,6 +108,31 @@ fn main() {
                     );
                 }
             }
+        }
+    }
+    // FINAL_SEEDS=k: the trained network scored with k evaluation seeds
+    // (the fidelity tests use 1000 + seed, the bench 77): how much of a
+    // pass is luck of the evaluation draw.
+    if let Some(k) = std::env::var("FINAL_SEEDS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        for eval_seed in 1000..1000 + k {
+            let e = evaluate(&mut t, 2000, eval_seed, noise, false);
+            let worst_in = e.labels.iter().map(|l| l.in_correct).fold(1.0, f64::min);
+            let worst_mass = e
+                .labels
+                .iter()
+                .map(|l| l.max_mass_error)
+                .fold(0.0, f64::max);
+            let fails: usize = e
+                .labels
+                .iter()
+                .map(|l| FIDELITY_BAR.failures(l).len())
+                .sum();
+            println!(
+                "final eval seed {eval_seed}: in {worst_in:.3} mass {worst_mass:.3} fails {fails}"
+            );
         }
     }
 }

@@ -16,11 +16,12 @@ const configs = [
 const browser = await launch();
 const page = await (await browser.newContext()).newPage();
 await page.goto(`${BASE_URL}/#preset=fast`);
-const run = (hash, steps, toFidelity) => page.evaluate(({ hash, steps, toFidelity }) => new Promise((resolve) => {
+const run = (hash, steps, toFidelity, alone = false) => page.evaluate(({ hash, steps, toFidelity, alone }) => new Promise((resolve) => {
   const w = new Worker('./js/worker.js', { type: 'module' });
   w.onmessage = (e) => { if (e.data.type === 'bench') { w.terminate(); resolve(e.data); } };
-  w.postMessage({ type: 'bench', id: 1, hash, steps, toFidelity });
-}), { hash, steps, toFidelity });
+  w.postMessage({ type: 'bench', id: 1, hash, steps, toFidelity, alone });
+}), { hash, steps, toFidelity, alone });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const speed = process.env.SOAK_ONLY !== '1';
 if (speed) console.log('wasm in a Web Worker (headless Chromium)');
@@ -29,17 +30,22 @@ for (const [name, hash, steps, fid] of speed ? configs : []) {
   // Three runs each (seeds 1-3), reported as the median: a shared machine's
   // speed drifts by tens of percent from one minute to the next.
   const seeds = [1, 2, 3];
+  // Each run is followed by one of the training worker alone, without its
+  // helper: the page's two-worker speed-up, measured in the same minutes.
   const results = [];
-  for (const seed of seeds) results.push(await run(hash.replace('SEED', seed), steps, fid));
-  const rates = results.map((r) => r.stepsPerS).sort((a, b) => a - b);
-  const rate = rates[Math.floor(rates.length / 2)];
+  const alone = [];
+  for (const seed of seeds) {
+    results.push(await run(hash.replace('SEED', seed), steps, fid));
+    alone.push((await run(hash.replace('SEED', seed), steps, false, true)).stepsPerS);
+  }
+  const rate = median(results.map((r) => r.stepsPerS));
   let ttf = null;
   if (fid) {
     results.forEach((r, i) => console.log(`  fast seed ${i + 1}: ${r.timeToFidelity === null ? 'bar not reached within the schedule' : `bar reached after ${r.timeToFidelity.toFixed(2)} s`}; 2000 samples in ${r.sampleMs.toFixed(1)} ms (median of 5; the first draw, which sizes the buffers, ${r.firstSampleMs.toFixed(1)} ms)`));
     const t = results.map((r) => (r.timeToFidelity === null ? Infinity : r.timeToFidelity)).sort((a, b) => a - b)[1];
     ttf = Number.isFinite(t) ? t : null;
   }
-  console.log(`${name.padEnd(12)} ${rate.toFixed(1).padStart(8)}   ${(ttf === null ? '-' : ttf.toFixed(2)).padEnd(6)}   (runs: ${results.map((r) => r.stepsPerS.toFixed(1)).join(', ')} steps/s)`);
+  console.log(`${name.padEnd(12)} ${rate.toFixed(1).padStart(8)}   ${(ttf === null ? '-' : ttf.toFixed(2)).padEnd(6)}   (runs: ${results.map((r) => r.stepsPerS.toFixed(1)).join(', ')} steps/s; one worker alone: ${median(alone).toFixed(1)}, runs ${alone.map((r) => r.toFixed(1)).join(', ')})`);
   appendFileSync(out, `${JSON.stringify({ config: name, target: 'wasm', steps_per_s: Number(rate.toFixed(2)), time_to_fidelity_s: ttf === null ? null : Number(ttf.toFixed(3)) })}\n`);
 }
 const soakSteps = Number(process.env.SOAK_STEPS || 0);

@@ -311,7 +311,7 @@ const handlers = {
   exportModel() { postMessage({ type: 'model', text: trainer.modelJson() }); },
   /** Benchmark (cargo xtask bench): steps/s of a configuration, and the
    * training time until the fidelity bar holds (checks every 100 steps, not
-   * timed), in this worker as the page trains. */
+   * timed), in this worker and its helper as the page trains. */
   /** Soak (cargo xtask bench --soak N): trains up to N steps, or for at
    * most `maxSeconds`, and reports the wasm memory at the start, along the
    * way and at the end. */
@@ -332,12 +332,14 @@ const handlers = {
     release(t);
     postMessage({ type: 'soak', id, steps: done, seconds: (performance.now() - t0) / 1000, startBytes: start, endBytes: end, marks });
   },
-  async bench({ id, hash, steps, toFidelity }) {
+  async bench({ id, hash, steps, toFidelity, alone }) {
     const t = new WasmTrainer(hash);
-    await helperReady(t);
-    await trainExclusive(t, 3);
+    // `alone`: this worker without its helper, for comparison.
+    const train = alone ? async (n) => t.train(n) : (n) => trainExclusive(t, n);
+    if (!alone) await helperReady(t);
+    await train(3);
     const t0 = performance.now();
-    await trainExclusive(t, steps);
+    await train(steps);
     const stepsPerS = steps / ((performance.now() - t0) / 1000);
     let timeToFidelity = null;
     if (toFidelity) {
