@@ -58,8 +58,8 @@ if (soakSteps > 0) {
     w.postMessage({ type: 'soak', id: 1, hash: 'preset=fast&labels=some&seed=1', steps, maxSeconds });
   }), { steps: soakSteps, maxSeconds: Number(process.env.SOAK_SECONDS || 1700) });
   const heapAfter = await page.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : null);
-  console.log(`soak: ${r.steps} steps in ${r.seconds.toFixed(0)} s; wasm memory ${r.startBytes} -> ${r.endBytes} bytes; page JS heap ${heapBefore} -> ${heapAfter} bytes`);
+  console.log(`soak: ${r.steps} steps in ${r.seconds.toFixed(0)} s; wasm memory ${r.startBytes} -> ${r.endBytes} bytes (helper worker ${r.helperStart} -> ${r.helperEnd}); page JS heap ${heapBefore} -> ${heapAfter} bytes`);
   console.log(`  wasm memory along the way (step, bytes): ${r.marks.map(([s, b]) => `${s}:${b}`).join(' ')}`);
-  appendFileSync(out, `${JSON.stringify({ soak_steps: r.steps, wasm_bytes_start: r.startBytes, wasm_bytes_end: r.endBytes })}\n`);
+  appendFileSync(out, `${JSON.stringify({ soak_steps: r.steps, wasm_bytes_start: r.startBytes, wasm_bytes_end: r.endBytes, helper_wasm_bytes_start: r.helperStart, helper_wasm_bytes_end: r.helperEnd })}\n`);
 }
 await browser.close();

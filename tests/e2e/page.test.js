@@ -52,22 +52,47 @@ test('pause takes effect within 100 ms', async () => {
   await context.close();
 });
 
+/** The losses at `step` of the run of `hash`, computed in the page's
+ * thread by one trainer alone (no workers). */
+const lossAlone = (page, hash, step) => page.evaluate(async ({ h, step }) => {
+  const m = await import('./pkg/inn_playground.js');
+  await m.default();
+  const rows = new m.WasmTrainer(h).train(step);
+  const o = (step - 1) * 7;
+  return { step: rows[o], total: rows[o + 1], y: rows[o + 2], z: rows[o + 3], x: rows[o + 4], rec: rows[o + 5], ml: rows[o + 6] };
+}, { h: hash.slice(1), step });
+
+/** Clicks `step` until the page has done `target` steps. */
+async function stepTo(page, target) {
+  const from = (await status(page)).step;
+  for (let i = from; i < target; i++) await page.click('[data-testid=step]');
+  return until(page, (s) => s.step >= target, 20000, `step ${target}`);
+}
+
+test('training goes on in one worker when the helper stops, with the same losses', async () => {
+  const hash = '#preset=fast&labels=some&seed=4&batch=128';
+  const { page, errors, context } = await openPage(browser, hash);
+  // The helper starts with the page; steps split once it has the network.
+  let s = await stepTo(page, 10);
+  while (s.cores !== 2 && s.step < 200) s = await stepTo(page, s.step + 10);
+  assert.equal(s.cores, 2, 'steps split across two workers');
+  await page.evaluate(() => window.innPlayground.stopHelper());
+  const target = s.step + 20;
+  s = await stepTo(page, target);
+  assert.equal(s.cores, 1, 'steps in one worker once the helper is gone');
+  const loss = await page.evaluate((n) => window.innPlayground.lossAt(n), target);
+  assert.deepEqual(loss, await lossAlone(page, hash, target));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a share link restores the configuration and reproduces the loss at step 50', async () => {
   const hash = '#preset=fast&labels=all&seed=9&batch=128&lr=0.002';
   const run = async () => {
     const { page, context } = await openPage(browser, hash);
-    await page.click('[data-testid=step]');
-    for (let i = 0; i < 49; i++) await page.click('[data-testid=step]');
-    await until(page, (s) => s.step >= 50, 20000, 'step 50');
+    await stepTo(page, 50);
     const r = { status: await status(page), loss: await page.evaluate(() => window.innPlayground.lossAt(50)) };
-    // The same 50 steps in one thread, without the helper worker.
-    r.alone = await page.evaluate(async (h) => {
-      const m = await import('./pkg/inn_playground.js');
-      await m.default();
-      const rows = new m.WasmTrainer(h).train(50);
-      const o = 49 * 7;
-      return { step: rows[o], total: rows[o + 1], y: rows[o + 2], z: rows[o + 3], x: rows[o + 4], rec: rows[o + 5], ml: rows[o + 6] };
-    }, hash.slice(1));
+    r.alone = await lossAlone(page, hash, 50);
     await context.close();
     return r;
   };

@@ -29,6 +29,9 @@ export function installApi(app, { request, FIELDS }) {
     },
     /** The losses of one step (1-based), or null. */
     lossAt(step) { return row(step - 1); },
+    /** Stops the training worker's helper as if it had crashed (training
+     * goes on in one worker, with the same results). */
+    stopHelper() { app.worker.postMessage({ type: 'stopHelper' }); },
     /** Posterior samples: a Float32Array of x0, x1 pairs. */
     async samples(label, n) { return (await request('samples', { label, n })).data; },
   };

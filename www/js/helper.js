@@ -10,10 +10,12 @@ let trainer = null;
 const ready = init();
 
 self.onmessage = async (e) => {
-  await ready;
+  const { memory } = await ready;
   const m = e.data;
   try {
-    if (m.type === 'init') {
+    if (m.type === 'memory') {
+      e.ports[0].postMessage(memory.buffer.byteLength);
+    } else if (m.type === 'init') {
       if (trainer) trainer.free();
       trainer = WasmTrainer.fromModel(m.model);
       postMessage({ type: 'ready', generation: m.generation });

@@ -115,10 +115,13 @@ const helper = {
     return this.ready;
   },
 
-  /** The inverse share of step `step` from a `beginStep` packet. */
-  share(step, packet) {
+  /** The inverse share of step `step` from a `beginStep` packet. A helper
+   * that has not answered within `patienceMs` (a crashed or starved
+   * worker sends nothing) counts as failed, and the step goes on here. */
+  share(step, packet, patienceMs) {
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
+      const timer = setTimeout(() => this.fail(), patienceMs);
+      this.waiting = { resolve, reject, timer };
       this.worker.postMessage({ type: 'share', generation: this.generation, step, packet });
     });
   },
@@ -130,12 +133,24 @@ const helper = {
     } else if (m.type === 'share' && this.waiting) {
       const w = this.waiting;
       this.waiting = null;
+      clearTimeout(w.timer);
       w.resolve(m);
     } else if (m.type === 'failed') {
       this.fail();
     }
   },
 
+  /** The helper's wasm memory in bytes (null without a helper). */
+  memory() {
+    if (!this.worker) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = (e) => resolve(e.data);
+      this.worker.postMessage({ type: 'memory' }, [ch.port2]);
+    });
+  },
+
+  /** Stops the helper for good; a step waiting for it goes on here. */
   fail() {
     if (this.worker) this.worker.terminate();
     this.worker = null;
@@ -143,10 +158,18 @@ const helper = {
     this.owner = null;
     const w = this.waiting;
     this.waiting = null;
-    if (w) w.reject(new Error('the helper worker stopped'));
+    if (w) {
+      clearTimeout(w.timer);
+      w.reject(new Error('the helper worker stopped'));
+    }
   },
 };
 helper.start();
+
+// How long a step waits for the helper before going on alone: this plus
+// 20 times the slowest answer so far (the paper preset's take ~0.3 s).
+const HELPER_PATIENCE_MS = 2000;
+let slowestShareMs = 0;
 
 /** Up to `count` steps of `t`, split across both workers where the helper
  * is ready: the loss rows as `train` gives them, and whether they were
@@ -157,7 +180,8 @@ async function trainSteps(t, count) {
   for (let i = 0; i < count; i++) {
     const step = t.step();
     const packet = t.beginStep();
-    const reply = helper.share(step, packet);
+    const started = performance.now();
+    const reply = helper.share(step, packet, HELPER_PATIENCE_MS + 20 * slowestShareMs);
     t.forwardShare();
     let share = null;
     try {
@@ -166,7 +190,8 @@ async function trainSteps(t, count) {
       // The helper is gone: its share runs here, below.
     }
     if (t.freed) return null;  // replaced (reset, load) while waiting
-    if (!share) share = { grads: t.inverseShare(step, packet), losses: t.inverseLosses() };
+    if (share) slowestShareMs = Math.max(slowestShareMs, performance.now() - started);
+    else share = { grads: t.inverseShare(step, packet), losses: t.inverseLosses() };
     rows.set(t.finishStep(share.grads, share.losses[0], share.losses[1]), i * LOSS_FIELDS);
   }
   return { rows, split: true };
@@ -309,6 +334,8 @@ const handlers = {
     }
   },
   exportModel() { postMessage({ type: 'model', text: trainer.modelJson() }); },
+  /** Stops the helper worker as if it had crashed: training goes on here. */
+  stopHelper() { helper.fail(); },
   /** Benchmark (cargo xtask bench): steps/s of a configuration, and the
    * training time until the fidelity bar holds (checks every 100 steps, not
    * timed), in this worker and its helper as the page trains. */
@@ -318,19 +345,22 @@ const handlers = {
   async soak({ id, hash, steps, maxSeconds }) {
     const { memory } = await ready;
     const t = new WasmTrainer(hash);
-    t.train(10);
+    await helperReady(t);
+    await trainExclusive(t, 10);
     const start = memory.buffer.byteLength;
+    const helperStart = await helper.memory();
     const marks = [];
     const t0 = performance.now();
     let done = 0;
     while (done < steps && performance.now() - t0 < maxSeconds * 1000) {
-      t.train(Math.min(100, steps - done));
+      await trainExclusive(t, Math.min(100, steps - done));
       done += Math.min(100, steps - done);
       if (done % 2000 === 0) marks.push([done, memory.buffer.byteLength]);
     }
     const end = memory.buffer.byteLength;
+    const helperEnd = await helper.memory();
     release(t);
-    postMessage({ type: 'soak', id, steps: done, seconds: (performance.now() - t0) / 1000, startBytes: start, endBytes: end, marks });
+    postMessage({ type: 'soak', id, steps: done, seconds: (performance.now() - t0) / 1000, startBytes: start, endBytes: end, marks, helperStart, helperEnd });
   },
   async bench({ id, hash, steps, toFidelity, alone }) {
     const t = new WasmTrainer(hash);
