@@ -49,14 +49,29 @@ pub struct StepReport {
 }
 
 /// Every buffer of a step, sized on first use and reused after.
+/// One step's draws: the training batch and every noise the step uses.
 #[derive(Clone, Debug, Default)]
-struct Workspace<T> {
+struct Batch<T> {
     /// Clean training x (`n x 2`) and one-hot y (`n x ndim_y`).
     x: Vec<T>,
     y: Vec<T>,
     /// Padded input [x, pad noise] and forward target [z ~ N, pad noise, y noisy].
     x_in: Vec<T>,
     target: Vec<T>,
+    /// Inverse-pass input: rows 0..n [f_z(x) + noise, pad, y noisy],
+    /// rows n..2n [z ~ N, pad, y noisy]; `z_noise` holds the perturbation.
+    rev_in: Vec<T>,
+    z_noise: Vec<T>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Workspace<T> {
+    /// The batch of the current step.
+    batch: Batch<T>,
+    /// The next step's batch, when [`Trainer::prefetch_batch`] has drawn it.
+    next: Option<Batch<T>>,
+    /// Storage for `next` while it is not in use.
+    spare: Batch<T>,
     out: Vec<T>,
     logdet: Vec<T>,
     g_out: Vec<T>,
@@ -66,10 +81,6 @@ struct Workspace<T> {
     zy_out: Vec<T>,
     zy_target: Vec<T>,
     g_z: Vec<T>,
-    /// Inverse-pass input: rows 0..n [f_z(x) + noise, pad, y noisy],
-    /// rows n..2n [z ~ N, pad, y noisy]; `z_noise` holds the perturbation.
-    rev_in: Vec<T>,
-    z_noise: Vec<T>,
     rev_out: Vec<T>,
     rev_logdet: Vec<T>,
     g_rev: Vec<T>,
@@ -241,8 +252,9 @@ impl<T: Real> Trainer<T> {
 
     /// One step with its inverse share run by `helper`, a trainer of the
     /// same configuration that sees nothing but the weights and that
-    /// share's batch: the protocol of the page's two workers, one share
-    /// after the other. Gives the same bits as [`Trainer::step`].
+    /// share's batch: the protocol of the page's two workers (the next
+    /// batch drawn while the helper works), one share after the other.
+    /// Gives the same bits as [`Trainer::step`].
     pub fn step_with_helper(&mut self, helper: &mut Trainer<T>) -> Result<StepReport, Error> {
         self.draw_batch();
         helper.params.copy_from_slice(&self.params);
@@ -256,6 +268,7 @@ impl<T: Real> Trainer<T> {
         helper.prepare_inverse_share();
         let inverse = helper.inverse_share(self.step);
         let mut losses = self.forward_share();
+        self.prefetch_batch();
         losses.add_inverse_share(&inverse);
         self.inverse_grads_mut()
             .copy_from_slice(helper.inverse_grads());
@@ -336,7 +349,12 @@ impl<T: Real> Trainer<T> {
     /// (`batch x ndim_z`) and the training x (`batch x 2`).
     pub fn inverse_share_batch(&self) -> [&[T]; 4] {
         let ws = &self.ws;
-        [&ws.x_in, &ws.rev_in, &ws.z_noise, &ws.x]
+        [
+            &ws.batch.x_in,
+            &ws.batch.rev_in,
+            &ws.batch.z_noise,
+            &ws.batch.x,
+        ]
     }
 
     /// The same buffers, to be filled with another trainer's batch (same
@@ -345,18 +363,48 @@ impl<T: Real> Trainer<T> {
         let (n, dim, nz) = (self.cfg.batch, self.cfg.ndim_tot, self.cfg.ndim_z);
         let ws = &mut self.ws;
         for (buf, len) in [
-            (&mut ws.x_in, n * dim),
-            (&mut ws.rev_in, 2 * n * dim),
-            (&mut ws.z_noise, n * nz),
-            (&mut ws.x, n * NDIM_X),
+            (&mut ws.batch.x_in, n * dim),
+            (&mut ws.batch.rev_in, 2 * n * dim),
+            (&mut ws.batch.z_noise, n * nz),
+            (&mut ws.batch.x, n * NDIM_X),
         ] {
             ensure_len(buf, len);
         }
-        [&mut ws.x_in, &mut ws.rev_in, &mut ws.z_noise, &mut ws.x]
+        [
+            &mut ws.batch.x_in,
+            &mut ws.batch.rev_in,
+            &mut ws.batch.z_noise,
+            &mut ws.batch.x,
+        ]
     }
 
-    /// Draws the next training batch and every noise the step uses.
+    /// Draws the next training batch and every noise the step uses (or
+    /// takes the one [`Trainer::prefetch_batch`] drew: the same draws).
     pub fn draw_batch(&mut self) {
+        let ws = &mut self.ws;
+        match ws.next.take() {
+            Some(next) => ws.spare = std::mem::replace(&mut ws.batch, next),
+            None => self.draw_into_current(),
+        }
+    }
+
+    /// Draws the next step's batch now, while there is time to spare (the
+    /// page's worker does it while it waits for its helper); the next
+    /// [`Trainer::draw_batch`] takes it. The current batch is kept.
+    pub fn prefetch_batch(&mut self) {
+        if self.ws.next.is_some() {
+            return;
+        }
+        let ws = &mut self.ws;
+        std::mem::swap(&mut ws.batch, &mut ws.spare);
+        self.draw_into_current();
+        let ws = &mut self.ws;
+        let next = std::mem::replace(&mut ws.batch, std::mem::take(&mut ws.spare));
+        ws.next = Some(next);
+    }
+
+    /// Draws a batch into the current one's buffers.
+    fn draw_into_current(&mut self) {
         let (n, dim, nz, ny) = (
             self.cfg.batch,
             self.cfg.ndim_tot,
@@ -364,7 +412,7 @@ impl<T: Real> Trainer<T> {
             self.cfg.ndim_y,
         );
         let (y_noise, pad_noise) = (self.cfg.y_noise, self.cfg.pad_noise);
-        let ws = &mut self.ws;
+        let ws = &mut self.ws.batch;
         let rng = &mut self.rng;
         for (buf, len) in [
             (&mut ws.x, n * NDIM_X),
@@ -452,7 +500,7 @@ impl<T: Real> Trainer<T> {
             l.y = wy
                 * mse(
                     &ws.out,
-                    &ws.target,
+                    &ws.batch.target,
                     dim,
                     nz..dim,
                     T::of(wy),
@@ -471,7 +519,14 @@ impl<T: Real> Trainer<T> {
                 ensure_len(buf, len);
             }
             join_z_y(&ws.out, &ws.detached, dim, nz, ny, &mut ws.zy_out);
-            join_z_y(&ws.target, &ws.target, dim, nz, ny, &mut ws.zy_target);
+            join_z_y(
+                &ws.batch.target,
+                &ws.batch.target,
+                dim,
+                nz,
+                ny,
+                &mut ws.zy_target,
+            );
             ws.g_z.fill(T::zero());
             let v = mmd_multiscale(
                 &mut ws.mmd,
@@ -491,7 +546,7 @@ impl<T: Real> Trainer<T> {
         if wml > 0.0 {
             let v = max_likelihood(
                 &ws.out,
-                &ws.target,
+                &ws.batch.target,
                 &ws.logdet,
                 dim,
                 nz,
@@ -530,7 +585,7 @@ impl<T: Real> Trainer<T> {
         ws.logdet.fill(T::zero());
         self.net.forward(
             &self.params,
-            &ws.x_in,
+            &ws.batch.x_in,
             n,
             &mut ws.out,
             &mut ws.logdet,
@@ -546,9 +601,12 @@ impl<T: Real> Trainer<T> {
     /// inverse share does the rest. Half the batch, in whole blocks of 16
     /// rows so that the rows after it fall on the same matrix-product tiles
     /// whether the forward pass runs over the whole batch or over those
-    /// rows alone. That balances the shares: in Chromium on `fast`, 8 ms
-    /// for the forward share and 9 ms for the inverse share with the
-    /// forward pass of its rows (a third of the batch: 6.6 and 9.5 ms).
+    /// rows alone. That about balances the page's two workers on `fast`
+    /// (Chromium, ms per step): 8.4-9.9 for the forward share against
+    /// 9.5-10.9 for the inverse share (its forward pass over its rows
+    /// included), and the forward share's worker also draws the next batch
+    /// while it waits. 5/8 gave 11.2-11.5 against 10.2-10.9. The split
+    /// sets the order of sums, so the fidelity tests were rerun for it.
     pub fn rows_reconstructed_in_forward_share(&self) -> usize {
         if self.cfg.losses.rec.active() > 0.0 {
             self.cfg.batch / 2 / 16 * 16
@@ -577,7 +635,7 @@ impl<T: Real> Trainer<T> {
         ws.logdet.fill(T::zero());
         self.net.forward(
             &self.params,
-            &ws.x_in[start * dim..],
+            &ws.batch.x_in[start * dim..],
             n - start,
             &mut ws.out[start * dim..],
             &mut ws.logdet[start..],
@@ -642,13 +700,14 @@ impl<T: Real> Trainer<T> {
         // z of the reconstructed rows: f_z(x) (no gradient) plus noise.
         for i in rec.clone() {
             for j in 0..nz {
-                ws.rev_in[i * dim + j] = ws.detached[i * dim + j] + ws.z_noise[i * nz + j];
+                ws.batch.rev_in[i * dim + j] =
+                    ws.detached[i * dim + j] + ws.batch.z_noise[i * nz + j];
             }
         }
         ws.rev_logdet.fill(T::zero());
         net.inverse(
             params,
-            &ws.rev_in[rows.start * dim..rows.end * dim],
+            &ws.batch.rev_in[rows.start * dim..rows.end * dim],
             count,
             &mut ws.rev_out,
             &mut ws.rev_logdet,
@@ -662,7 +721,7 @@ impl<T: Real> Trainer<T> {
             l.rec = weight
                 * mse(
                     rec_out,
-                    &ws.x_in[rec.start * dim..rec.end * dim],
+                    &ws.batch.x_in[rec.start * dim..rec.end * dim],
                     dim,
                     0..dim,
                     T::of(weight),
@@ -679,7 +738,7 @@ impl<T: Real> Trainer<T> {
             let v = mmd_multiscale(
                 &mut ws.mmd,
                 &ws.x_gen,
-                &ws.x,
+                &ws.batch.x,
                 NDIM_X,
                 T::of(wx),
                 Some((&mut ws.g_x_gen, NDIM_X)),

@@ -69,9 +69,9 @@ impl WasmTrainer {
 
     /// A step split across two workers, part 1 (here): draws the batch and
     /// returns what the helper needs for the inverse share, the weights
-    /// followed by that share's batch. Then `forwardShare` here while the
-    /// helper runs `inverseShare`, and `finishStep` with its result: the
-    /// same bits as `train(1)`.
+    /// followed by that share's batch. Then `forwardShare` and
+    /// `prefetchBatch` here while the helper runs `inverseShare`, and
+    /// `finishStep` with its result: the same bits as `train(1)`.
     #[wasm_bindgen(js_name = beginStep)]
     pub fn begin_step(&mut self) -> Float32Array {
         self.pending = None;
@@ -96,7 +96,16 @@ impl WasmTrainer {
         self.pending = Some(self.inner.forward_share());
     }
 
-    /// Part 3 (here): adds the helper's gradient and losses, moves the
+    /// Part 3 (here, after `forwardShare`, while the helper still
+    /// works): draws the next
+    /// step's batch, which `beginStep` then takes; the same draws as
+    /// without it.
+    #[wasm_bindgen(js_name = prefetchBatch)]
+    pub fn prefetch_batch(&mut self) {
+        self.inner.prefetch_batch();
+    }
+
+    /// Part 4 (here): adds the helper's gradient and losses, moves the
     /// weights and returns the step's row as `train` does.
     #[wasm_bindgen(js_name = finishStep)]
     pub fn finish_step(
@@ -154,7 +163,17 @@ impl WasmTrainer {
         Ok(Float32Array::from(self.inner.inverse_grads()))
     }
 
-    /// `[rec, x]` losses of the last `inverseShare`.
+    /// The inverse share of the step begun here with `beginStep`, here:
+    /// what `inverseShare` gives in the helper, for when the helper is gone
+    /// (the packet went to it). Needs `forwardShare` first.
+    #[wasm_bindgen(js_name = inverseShareHere)]
+    pub fn inverse_share_here(&mut self, step: f64) -> Float32Array {
+        let l = self.inner.inverse_share(step as u64);
+        self.inverse_losses = [l.rec, l.x];
+        Float32Array::from(self.inner.inverse_grads())
+    }
+
+    /// `[rec, x]` losses of the last `inverseShare` or `inverseShareHere`.
     #[wasm_bindgen(js_name = inverseLosses)]
     pub fn inverse_losses(&self) -> Vec<f64> {
         self.inverse_losses.to_vec()
