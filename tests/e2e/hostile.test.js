@@ -84,6 +84,25 @@ test('a model exported from the page loads back; broken copies of it are refused
   await context.close();
 });
 
+test('a model loaded while training runs takes over, and both workers train it', async () => {
+  const { page, errors, context } = await openPage(browser, '#preset=fast&labels=some&seed=5');
+  for (let i = 0; i < 5; i++) await page.click('[data-testid=step]');
+  await until(page, (s) => s.step === 5, 10000, 'five steps');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-model')]);
+  const path = await download.path();
+  await page.click('[data-testid=train]');
+  await until(page, (s) => s.running && s.step > 60 && s.cores === 2, 30000, 'training on two workers');
+  await page.setInputFiles('#load-model', path);
+  await page.waitForFunction(() => document.getElementById('notice-text').textContent.includes('Model loaded'), null, { timeout: 10000 });
+  const loaded = await until(page, (s) => !s.running, 10000, 'training paused by the load');
+  await page.click('[data-testid=train]');
+  // The step that was waiting for the helper when the model came must not
+  // hold up the helper: the loaded model trains on both workers at once.
+  await until(page, (s) => s.step >= loaded.step + 30 && s.cores === 2, 15000, 'the loaded model training on both workers');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a 1 MB hash full of junk loads with defaults and a notice', async () => {
   const junk = '#' + Array.from({ length: 20000 }, (_, i) => `k${i}=%3Cscript%3Ealert(${i})%3C/script%3E`).join('&').slice(0, 1 << 20);
   const { page, errors, context } = await openPage(browser, junk);

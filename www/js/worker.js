@@ -107,6 +107,10 @@ const helper = {
   canSplit(t) {
     if (!this.worker) return false;
     if (this.owner !== t) {
+      // A step of the previous network still waiting for its share (a
+      // model loaded while training) goes on without it: its answer will
+      // carry the old generation and be dropped.
+      this.abandonWaiting();
       this.owner = t;
       this.ready = false;
       this.generation += 1;
@@ -157,6 +161,11 @@ const helper = {
     this.worker = null;
     this.ready = false;
     this.owner = null;
+    this.abandonWaiting();
+  },
+
+  /** The step waiting for a share stops waiting and runs it itself. */
+  abandonWaiting() {
     const w = this.waiting;
     this.waiting = null;
     if (w) {
