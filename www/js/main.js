@@ -82,7 +82,7 @@ function runAbc() {
     if (r.label !== app.label) return;
     const score = r.accepted > 0 ? JSON.parse(wasm.scoreSamples(app.labels, label, r.samples, 3)) : null;
     app.abc = { ...r, score };
-    app.dirty.add('posterior');
+    app.dirty.add('references');
   });
 }
 
@@ -147,7 +147,7 @@ function reset() {
   exactPanelScore();
   runAbc();
   showControls();
-  for (const k of ['forward', 'latent', 'posterior', 'losses']) app.dirty.add(k);
+  for (const k of ['forward', 'latent', 'posterior', 'references', 'losses']) app.dirty.add(k);
 }
 
 function pickLabel(l) {
@@ -157,7 +157,7 @@ function pickLabel(l) {
   app.abc = null;
   exactPanelScore();
   runAbc();
-  app.dirty.add('posterior');
+  app.dirty.add('posterior').add('references');
 }
 
 function scoreText(score, extra) {
@@ -186,6 +186,11 @@ function drawViews() {
       ? scoreText(evalScore, `${VIEW_SAMPLES} samples in ${snap.sampleMs.toFixed(1)} ms. ${describeModes(centres, inn)}.`
         + (app.noise === 1 ? '' : ' Drawn sharpened; the scores are for the training noise.'))
       : 'waiting for the network...';
+  }
+  // The ABC and exact panels change with the label and the ABC run, not
+  // with training: redrawing them with every snapshot took main-thread
+  // time from the two training workers.
+  if (app.dirty.has('references')) {
     drawPosterior($('cv-abc'), wasm, app.labels, app.label, app.abc?.samples);
     $('score-abc').textContent = app.abc
       ? scoreText(app.abc.score, `${app.abc.simulations} simulations, acceptance ${(100 * app.abc.accepted / Math.max(1, app.abc.simulations)).toFixed(2)}%, ${app.abc.ms.toFixed(1)} ms, ${app.abc.accepted} samples. ${describeModes(centres, app.abc.samples)}.`)
