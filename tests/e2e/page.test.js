@@ -73,8 +73,8 @@ test('training goes on in one worker when the helper stops, with the same losses
   const hash = '#preset=fast&labels=some&seed=4&batch=128';
   const { page, errors, context } = await openPage(browser, hash);
   // The helper starts with the page; steps split once it has the network.
-  let s = await stepTo(page, 10);
-  while (s.cores !== 2 && s.step < 200) s = await stepTo(page, s.step + 10);
+  await until(page, (s) => s.helperReady, 20000, 'the helper worker');
+  let s = await stepTo(page, 20);
   assert.equal(s.cores, 2, 'steps split across two workers');
   await page.evaluate(() => window.innPlayground.stopHelper());
   const target = s.step + 20;
@@ -90,6 +90,7 @@ test('a share link restores the configuration and reproduces the loss at step 50
   const hash = '#preset=fast&labels=all&seed=9&batch=128&lr=0.002';
   const run = async () => {
     const { page, context } = await openPage(browser, hash);
+    await until(page, (s) => s.helperReady, 20000, 'the helper worker');
     await stepTo(page, 50);
     const r = { status: await status(page), loss: await page.evaluate(() => window.innPlayground.lossAt(50)) };
     r.alone = await lossAlone(page, hash, 50);

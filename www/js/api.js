@@ -25,6 +25,7 @@ export function installApi(app, { request, FIELDS }) {
         sampleMs: app.snapshot ? app.snapshot.sampleMs : null,
         pauseLatencyMs: app.pauseLatencyMs,
         cores: app.cores,
+        helperReady: app.helperReady,
       };
     },
     /** The losses of one step (1-based), or null. */

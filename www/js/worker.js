@@ -113,6 +113,7 @@ const helper = {
       // carry the old generation and be dropped.
       this.abandonWaiting();
       this.owner = t;
+      if (this.ready) postMessage({ type: 'helper', ready: false });
       this.ready = false;
       this.generation += 1;
       this.worker.postMessage({ type: 'init', generation: this.generation, model: t.modelJson() });
@@ -136,6 +137,7 @@ const helper = {
     if (m.generation !== this.generation) return;
     if (m.type === 'ready') {
       this.ready = true;
+      if (this.owner === trainer) postMessage({ type: 'helper', ready: true });
     } else if (m.type === 'share' && this.waiting) {
       const w = this.waiting;
       this.waiting = null;
@@ -159,6 +161,7 @@ const helper = {
   /** Stops the helper for good; a step waiting for it goes on here. */
   fail() {
     if (this.worker) this.worker.terminate();
+    if (this.worker) postMessage({ type: 'helper', ready: false });
     this.worker = null;
     this.ready = false;
     this.owner = null;
