@@ -6,7 +6,7 @@
 //! evaluates every N steps, EVAL=1 not at all, NOISE=f samples with that
 //! share of the training noise).
 
-use inn_playground::evaluate::evaluate;
+use inn_playground::evaluate::{evaluate, Evaluation};
 use inn_playground::metrics::FIDELITY_BAR;
 use inn_playground::{LabelMap, Preset, Trainer};
 use std::time::Instant;
@@ -65,13 +65,12 @@ fn main() {
         train_time += t0.elapsed().as_secs_f64();
         if s % every == 0 && std::env::var("EVAL").is_err() {
             let e = evaluate(&mut t, 2000, 99, noise, false);
-            let worst_in = e.labels.iter().map(|l| l.in_correct).fold(1.0, f64::min);
+            let Worst {
+                in_correct: worst_in,
+                mass: worst_mass,
+                fails,
+            } = worst(&e);
             let worst_wrong = e.labels.iter().map(|l| l.in_wrong).fold(0.0, f64::max);
-            let worst_mass = e
-                .labels
-                .iter()
-                .map(|l| l.max_mass_error)
-                .fold(0.0, f64::max);
             let spreads: Vec<f64> = e
                 .labels
                 .iter()
@@ -84,11 +83,6 @@ fn main() {
                 .iter()
                 .flat_map(|l| l.modes.iter().map(|m| m.centre_offset))
                 .fold(0.0, f64::max);
-            let fails: usize = e
-                .labels
-                .iter()
-                .map(|l| FIDELITY_BAR.failures(l).len())
-                .sum();
             println!(
                 "step {s:5} t {train_time:6.2}s loss {:8.3} in {worst_in:.3} wrong {worst_wrong:.3} mass {worst_mass:.3} spread {smin:.2}-{smax:.2} off {off:.3} fails {fails}",
                 r.losses.total
@@ -118,21 +112,37 @@ fn main() {
         .and_then(|v| v.parse::<u64>().ok())
     {
         for eval_seed in 1000..1000 + k {
-            let e = evaluate(&mut t, 2000, eval_seed, noise, false);
-            let worst_in = e.labels.iter().map(|l| l.in_correct).fold(1.0, f64::min);
-            let worst_mass = e
-                .labels
-                .iter()
-                .map(|l| l.max_mass_error)
-                .fold(0.0, f64::max);
-            let fails: usize = e
-                .labels
-                .iter()
-                .map(|l| FIDELITY_BAR.failures(l).len())
-                .sum();
+            let w = worst(&evaluate(&mut t, 2000, eval_seed, noise, false));
             println!(
-                "final eval seed {eval_seed}: in {worst_in:.3} mass {worst_mass:.3} fails {fails}"
+                "final eval seed {eval_seed}: in {:.3} mass {:.3} fails {}",
+                w.in_correct, w.mass, w.fails
             );
         }
+    }
+}
+
+/// The worst label of an evaluation, as the fidelity bar judges it.
+struct Worst {
+    /// Lowest share of samples in a correct mode.
+    in_correct: f64,
+    /// Highest mass error.
+    mass: f64,
+    /// Checks of the bar missed, over every label.
+    fails: usize,
+}
+
+fn worst(e: &Evaluation) -> Worst {
+    Worst {
+        in_correct: e.labels.iter().map(|l| l.in_correct).fold(1.0, f64::min),
+        mass: e
+            .labels
+            .iter()
+            .map(|l| l.max_mass_error)
+            .fold(0.0, f64::max),
+        fails: e
+            .labels
+            .iter()
+            .map(|l| FIDELITY_BAR.failures(l).len())
+            .sum(),
     }
 }

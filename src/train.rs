@@ -48,7 +48,6 @@ pub struct StepReport {
     pub ramp: f64,
 }
 
-/// Every buffer of a step, sized on first use and reused after.
 /// One step's draws: the training batch and every noise the step uses.
 #[derive(Clone, Debug, Default)]
 struct Batch<T> {
@@ -64,14 +63,15 @@ struct Batch<T> {
     z_noise: Vec<T>,
 }
 
+/// Every buffer of a step, sized on first use and reused after.
 #[derive(Clone, Debug, Default)]
 struct Workspace<T> {
     /// The batch of the current step.
     batch: Batch<T>,
-    /// The next step's batch, when [`Trainer::prefetch_batch`] has drawn it.
-    next: Option<Batch<T>>,
-    /// Storage for `next` while it is not in use.
-    spare: Batch<T>,
+    /// The next step's batch, once [`Trainer::prefetch_batch`] has drawn
+    /// it (`next_drawn`).
+    next: Batch<T>,
+    next_drawn: bool,
     out: Vec<T>,
     logdet: Vec<T>,
     g_out: Vec<T>,
@@ -244,9 +244,7 @@ impl<T: Real> Trainer<T> {
     /// weights as they were before the step.
     pub fn step(&mut self) -> Result<StepReport, Error> {
         self.draw_batch();
-        let mut losses = self.forward_share();
-        let inv = self.inverse_share(self.step);
-        losses.add_inverse_share(&inv);
+        let losses = self.both_shares();
         self.finish_step(losses)
     }
 
@@ -382,9 +380,11 @@ impl<T: Real> Trainer<T> {
     /// takes the one [`Trainer::prefetch_batch`] drew: the same draws).
     pub fn draw_batch(&mut self) {
         let ws = &mut self.ws;
-        match ws.next.take() {
-            Some(next) => ws.spare = std::mem::replace(&mut ws.batch, next),
-            None => self.draw_into_current(),
+        if ws.next_drawn {
+            std::mem::swap(&mut ws.batch, &mut ws.next);
+            ws.next_drawn = false;
+        } else {
+            self.draw_into(false);
         }
     }
 
@@ -392,19 +392,14 @@ impl<T: Real> Trainer<T> {
     /// page's worker does it while it waits for its helper); the next
     /// [`Trainer::draw_batch`] takes it. The current batch is kept.
     pub fn prefetch_batch(&mut self) {
-        if self.ws.next.is_some() {
-            return;
+        if !self.ws.next_drawn {
+            self.draw_into(true);
+            self.ws.next_drawn = true;
         }
-        let ws = &mut self.ws;
-        std::mem::swap(&mut ws.batch, &mut ws.spare);
-        self.draw_into_current();
-        let ws = &mut self.ws;
-        let next = std::mem::replace(&mut ws.batch, std::mem::take(&mut ws.spare));
-        ws.next = Some(next);
     }
 
-    /// Draws a batch into the current one's buffers.
-    fn draw_into_current(&mut self) {
+    /// Draws a batch into the current one's buffers, or into the next's.
+    fn draw_into(&mut self, next: bool) {
         let (n, dim, nz, ny) = (
             self.cfg.batch,
             self.cfg.ndim_tot,
@@ -412,7 +407,11 @@ impl<T: Real> Trainer<T> {
             self.cfg.ndim_y,
         );
         let (y_noise, pad_noise) = (self.cfg.y_noise, self.cfg.pad_noise);
-        let ws = &mut self.ws.batch;
+        let ws = if next {
+            &mut self.ws.next
+        } else {
+            &mut self.ws.batch
+        };
         let rng = &mut self.rng;
         for (buf, len) in [
             (&mut ws.x, n * NDIM_X),
@@ -467,10 +466,17 @@ impl<T: Real> Trainer<T> {
     /// [`Trainer::finish_step`] adds them, so that a step split across two
     /// threads gives the same bits as one thread.
     pub fn loss_and_gradient(&mut self) -> Losses {
+        let l = self.both_shares();
+        self.combine_shares(l)
+    }
+
+    /// Both shares of a step here, one after the other; their gradients
+    /// are still apart.
+    fn both_shares(&mut self) -> Losses {
         let mut l = self.forward_share();
         let inv = self.inverse_share(self.step);
         l.add_inverse_share(&inv);
-        self.combine_shares(l)
+        l
     }
 
     /// The forward share of a step: the forward pass f(x) with L_y, L_z
@@ -478,7 +484,7 @@ impl<T: Real> Trainer<T> {
     /// [`Trainer::rows_reconstructed_in_forward_share`] rows. Its gradient
     /// goes to [`Trainer::grads`].
     pub fn forward_share(&mut self) -> Losses {
-        self.forward_batch();
+        self.forward_rows(0);
         let cfg = &self.cfg;
         let (n, dim, nz, ny) = (cfg.batch, cfg.ndim_tot, cfg.ndim_z, cfg.ndim_y);
         let w = &cfg.losses;
@@ -575,9 +581,10 @@ impl<T: Real> Trainer<T> {
         l
     }
 
-    /// The forward pass f(x) of the batch, and its copy that the losses
-    /// treat as a constant (unless held for a gradient check).
-    fn forward_batch(&mut self) {
+    /// The forward pass f(x) of the batch's rows from `start` on, and its
+    /// copy that the losses treat as a constant (unless held for a
+    /// gradient check).
+    fn forward_rows(&mut self, start: usize) {
         let (n, dim) = (self.cfg.batch, self.cfg.ndim_tot);
         let ws = &mut self.ws;
         ensure_len(&mut ws.out, n * dim);
@@ -585,15 +592,16 @@ impl<T: Real> Trainer<T> {
         ws.logdet.fill(T::zero());
         self.net.forward(
             &self.params,
-            &ws.batch.x_in,
-            n,
-            &mut ws.out,
-            &mut ws.logdet,
+            &ws.batch.x_in[start * dim..],
+            n - start,
+            &mut ws.out[start * dim..],
+            &mut ws.logdet[start..],
             &mut ws.fwd,
         );
-        if !ws.hold_detached || ws.detached.len() != ws.out.len() {
+        let fresh = ws.detached.len() != n * dim;
+        if !ws.hold_detached || fresh {
             ensure_len(&mut ws.detached, n * dim);
-            ws.detached.copy_from_slice(&ws.out);
+            ws.detached[start * dim..].copy_from_slice(&ws.out[start * dim..]);
         }
     }
 
@@ -619,29 +627,10 @@ impl<T: Real> Trainer<T> {
     /// it has not run the forward share: the forward pass's values for the
     /// rows it reconstructs (no gradient flows through them).
     pub fn prepare_inverse_share(&mut self) {
-        let (n, dim) = (self.cfg.batch, self.cfg.ndim_tot);
         let start = self.rows_reconstructed_in_forward_share();
-        if self.cfg.losses.rec.active() <= 0.0 || start == n {
-            return;
+        if self.cfg.losses.rec.active() > 0.0 && start < self.cfg.batch {
+            self.forward_rows(start);
         }
-        let ws = &mut self.ws;
-        for (buf, len) in [
-            (&mut ws.out, n * dim),
-            (&mut ws.logdet, n),
-            (&mut ws.detached, n * dim),
-        ] {
-            ensure_len(buf, len);
-        }
-        ws.logdet.fill(T::zero());
-        self.net.forward(
-            &self.params,
-            &ws.batch.x_in[start * dim..],
-            n - start,
-            &mut ws.out[start * dim..],
-            &mut ws.logdet[start..],
-            &mut ws.fwd,
-        );
-        ws.detached[start * dim..].copy_from_slice(&ws.out[start * dim..]);
     }
 
     /// The inverse share of a step, with the ramp of step `step`: the

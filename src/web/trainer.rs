@@ -96,10 +96,9 @@ impl WasmTrainer {
         self.pending = Some(self.inner.forward_share());
     }
 
-    /// Part 3 (here, after `forwardShare`, while the helper still
-    /// works): draws the next
-    /// step's batch, which `beginStep` then takes; the same draws as
-    /// without it.
+    /// Part 3 (here, after `forwardShare`, while the helper still works):
+    /// draws the next step's batch, which `beginStep` then takes; the same
+    /// draws as without it.
     #[wasm_bindgen(js_name = prefetchBatch)]
     pub fn prefetch_batch(&mut self) {
         self.inner.prefetch_batch();
@@ -158,14 +157,13 @@ impl WasmTrainer {
         }
         self.inner.params_mut().copy_from_slice(weights);
         self.inner.prepare_inverse_share();
-        let l = self.inner.inverse_share(step as u64);
-        self.inverse_losses = [l.rec, l.x];
-        Ok(Float32Array::from(self.inner.inverse_grads()))
+        Ok(self.inverse_share_here(step))
     }
 
-    /// The inverse share of the step begun here with `beginStep`, here:
-    /// what `inverseShare` gives in the helper, for when the helper is gone
-    /// (the packet went to it). Needs `forwardShare` first.
+    /// The inverse share of the step begun here with `beginStep`, on this
+    /// trainer's own batch: what `inverseShare` gives in the helper, for
+    /// when the helper is gone (the packet went to it). Needs the forward
+    /// pass of `forwardShare` (or of `inverseShare`'s preparation) first.
     #[wasm_bindgen(js_name = inverseShareHere)]
     pub fn inverse_share_here(&mut self, step: f64) -> Float32Array {
         let l = self.inner.inverse_share(step as u64);

@@ -10,7 +10,6 @@ const SCORE_MS = 1500;      // how often scores are computed while training
 const SCORE_SAMPLES = 1000;
 
 let trainer = null;
-const LOSS_FIELDS = 7;      // values per step in a loss row (step, total, y, z, x, rec, ml)
 let running = false;
 let points = new Float32Array(0);
 let view = { label: 0, n: 1000, noise: 1 };
@@ -160,8 +159,10 @@ const helper = {
 
   /** Stops the helper for good; a step waiting for it goes on here. */
   fail() {
-    if (this.worker) this.worker.terminate();
-    if (this.worker) postMessage({ type: 'helper', ready: false });
+    if (this.worker) {
+      this.worker.terminate();
+      postMessage({ type: 'helper', ready: false });
+    }
     this.worker = null;
     this.ready = false;
     this.owner = null;
@@ -190,7 +191,7 @@ let slowestShareMs = 0;
  * split; null if `t` was replaced meanwhile. Throws on divergence. */
 async function trainSteps(t, count) {
   if (!helper.canSplit(t)) return { rows: t.train(count), split: false };
-  const rows = new Float32Array(count * LOSS_FIELDS);
+  let rows = null;
   for (let i = 0; i < count; i++) {
     const step = t.step();
     const packet = t.beginStep();
@@ -207,7 +208,9 @@ async function trainSteps(t, count) {
     if (t.freed) return null;  // replaced (reset, load) while waiting
     if (share) slowestShareMs = Math.max(slowestShareMs, performance.now() - started);
     else share = { grads: t.inverseShareHere(step), losses: t.inverseLosses() };
-    rows.set(t.finishStep(share.grads, share.losses[0], share.losses[1]), i * LOSS_FIELDS);
+    const row = t.finishStep(share.grads, share.losses[0], share.losses[1]);
+    rows ??= new Float32Array(count * row.length);  // laid out as `train` lays them
+    rows.set(row, i * row.length);
   }
   return { rows, split: true };
 }
