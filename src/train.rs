@@ -27,12 +27,18 @@ pub struct Losses {
 }
 
 impl Losses {
-    /// Adds the losses of [`Trainer::inverse_share`] to those of
-    /// [`Trainer::forward_share`] (before [`Trainer::finish_step`] totals
-    /// them).
+    /// Adds the losses of [`Trainer::inverse_share`] (or of its two
+    /// parts) to those of [`Trainer::forward_share`] (before
+    /// [`Trainer::finish_step`] totals them).
     pub fn add_inverse_share(&mut self, inverse: &Losses) {
         self.rec += inverse.rec;
-        self.x = inverse.x;
+        self.x += inverse.x;
+    }
+
+    /// These losses with those of another part of the inverse share.
+    pub fn with_inverse_share(mut self, other: &Losses) -> Losses {
+        self.add_inverse_share(other);
+        self
     }
 }
 
@@ -249,10 +255,12 @@ impl<T: Real> Trainer<T> {
     }
 
     /// One step with its inverse share run by `helper`, a trainer of the
-    /// same configuration that sees nothing but the weights and that
-    /// share's batch: the protocol of the page's two workers (the next
-    /// batch drawn while the helper works), one share after the other.
-    /// Gives the same bits as [`Trainer::step`].
+    /// same configuration that sees nothing but the weights, that share's
+    /// batch and the z rows it reconstructs: the protocol of the page's two
+    /// workers (the helper starts on L_x at once, gets the z rows as soon
+    /// as the forward pass has them, and the next batch is drawn while it
+    /// works), one share after the other. Gives the same bits as
+    /// [`Trainer::step`].
     pub fn step_with_helper(&mut self, helper: &mut Trainer<T>) -> Result<StepReport, Error> {
         self.draw_batch();
         helper.params.copy_from_slice(&self.params);
@@ -263,11 +271,15 @@ impl<T: Real> Trainer<T> {
         {
             to.copy_from_slice(from);
         }
-        helper.prepare_inverse_share();
-        let inverse = helper.inverse_share(self.step);
-        let mut losses = self.forward_share();
+        let generated = helper.generated_share(self.step);
+        self.forward_pass();
+        let mut z = Vec::new();
+        self.reconstruction_z(&mut z);
+        helper.set_reconstruction_z(&z);
+        let mut losses = self.forward_losses();
         self.prefetch_batch();
-        losses.add_inverse_share(&inverse);
+        let reconstructed = helper.reconstructed_share();
+        losses.add_inverse_share(&generated.with_inverse_share(&reconstructed));
         self.inverse_grads_mut()
             .copy_from_slice(helper.inverse_grads());
         self.finish_step(losses)
@@ -484,7 +496,40 @@ impl<T: Real> Trainer<T> {
     /// [`Trainer::rows_reconstructed_in_forward_share`] rows. Its gradient
     /// goes to [`Trainer::grads`].
     pub fn forward_share(&mut self) -> Losses {
-        self.forward_rows(0);
+        self.forward_pass();
+        self.forward_losses()
+    }
+
+    /// The forward pass f(x) of the batch: the first part of
+    /// [`Trainer::forward_share`], after which
+    /// [`Trainer::reconstruction_z`] has the rows the inverse share needs.
+    pub fn forward_pass(&mut self) {
+        let (n, dim) = (self.cfg.batch, self.cfg.ndim_tot);
+        let ws = &mut self.ws;
+        ensure_len(&mut ws.out, n * dim);
+        ensure_len(&mut ws.logdet, n);
+        ws.logdet.fill(T::zero());
+        self.net.forward(
+            &self.params,
+            &ws.batch.x_in,
+            n,
+            &mut ws.out,
+            &mut ws.logdet,
+            &mut ws.fwd,
+        );
+        // The copy that the losses treat as a constant (unless held for a
+        // gradient check).
+        let fresh = ws.detached.len() != n * dim;
+        if !ws.hold_detached || fresh {
+            ensure_len(&mut ws.detached, n * dim);
+            ws.detached.copy_from_slice(&ws.out);
+        }
+    }
+
+    /// The rest of [`Trainer::forward_share`] after
+    /// [`Trainer::forward_pass`]: the losses on f(x), their gradient and
+    /// this share's reconstruction.
+    pub fn forward_losses(&mut self) -> Losses {
         let cfg = &self.cfg;
         let (n, dim, nz, ny) = (cfg.batch, cfg.ndim_tot, cfg.ndim_z, cfg.ndim_y);
         let w = &cfg.losses;
@@ -581,40 +626,12 @@ impl<T: Real> Trainer<T> {
         l
     }
 
-    /// The forward pass f(x) of the batch's rows from `start` on, and its
-    /// copy that the losses treat as a constant (unless held for a
-    /// gradient check).
-    fn forward_rows(&mut self, start: usize) {
-        let (n, dim) = (self.cfg.batch, self.cfg.ndim_tot);
-        let ws = &mut self.ws;
-        ensure_len(&mut ws.out, n * dim);
-        ensure_len(&mut ws.logdet, n);
-        ws.logdet.fill(T::zero());
-        self.net.forward(
-            &self.params,
-            &ws.batch.x_in[start * dim..],
-            n - start,
-            &mut ws.out[start * dim..],
-            &mut ws.logdet[start..],
-            &mut ws.fwd,
-        );
-        let fresh = ws.detached.len() != n * dim;
-        if !ws.hold_detached || fresh {
-            ensure_len(&mut ws.detached, n * dim);
-            ws.detached[start * dim..].copy_from_slice(&ws.out[start * dim..]);
-        }
-    }
-
     /// How many rows of the batch the forward share reconstructs; the
     /// inverse share does the rest. Half the batch, in whole blocks of 16
-    /// rows so that the rows after it fall on the same matrix-product tiles
-    /// whether the forward pass runs over the whole batch or over those
-    /// rows alone. That about balances the page's two workers on `fast`
-    /// (Chromium, ms per step): 8.4-9.9 for the forward share against
-    /// 9.5-10.9 for the inverse share (its forward pass over its rows
-    /// included), and the forward share's worker also draws the next batch
-    /// while it waits. 5/8 gave 11.2-11.5 against 10.2-10.9. The split
-    /// sets the order of sums, so the fidelity tests were rerun for it.
+    /// rows (the matrix-product tiles). That about balances the page's two
+    /// workers on `fast` (the helper's wait was 3-12% of the worker's own
+    /// share; 7/16 of the batch was no better). The split sets the order of
+    /// sums, so the fidelity tests were rerun for it.
     pub fn rows_reconstructed_in_forward_share(&self) -> usize {
         if self.cfg.losses.rec.active() > 0.0 {
             self.cfg.batch / 2 / 16 * 16
@@ -623,42 +640,90 @@ impl<T: Real> Trainer<T> {
         }
     }
 
-    /// What a second thread needs before [`Trainer::inverse_share`] when
-    /// it has not run the forward share: the forward pass's values for the
-    /// rows it reconstructs (no gradient flows through them).
-    pub fn prepare_inverse_share(&mut self) {
-        let start = self.rows_reconstructed_in_forward_share();
-        if self.cfg.losses.rec.active() > 0.0 && start < self.cfg.batch {
-            self.forward_rows(start);
+    /// The rows of the reconstruction that the inverse share runs.
+    fn rows_reconstructed_in_inverse_share(&self) -> Range<usize> {
+        if self.cfg.losses.rec.active() > 0.0 {
+            self.rows_reconstructed_in_forward_share()..self.cfg.batch
+        } else {
+            0..0
         }
     }
 
-    /// The inverse share of a step, with the ramp of step `step`: the
-    /// reconstruction of the rows the forward share leaves, and L_x of
-    /// f^-1([z ~ N(0, I), pad, y noisy]) against the training x, in one
-    /// inverse pass. Its gradient goes to [`Trainer::inverse_grads`]; it
-    /// returns the losses `rec` (its part) and `x`. Another thread can run
-    /// it at the same time as the forward share, on a copy of the weights
-    /// and of [`Trainer::inverse_share_batch`].
+    /// Writes to `z` what the inverse share needs of the forward pass
+    /// (after [`Trainer::forward_pass`]): f_z(x) of the rows it
+    /// reconstructs, `ndim_z` values per row (none without the
+    /// reconstruction loss).
+    pub fn reconstruction_z(&self, z: &mut Vec<T>) {
+        let (dim, nz) = (self.cfg.ndim_tot, self.cfg.ndim_z);
+        z.clear();
+        for i in self.rows_reconstructed_in_inverse_share() {
+            z.extend_from_slice(&self.ws.detached[i * dim..i * dim + nz]);
+        }
+    }
+
+    /// How many values [`Trainer::reconstruction_z`] gives.
+    pub fn reconstruction_z_len(&self) -> usize {
+        self.rows_reconstructed_in_inverse_share().len() * self.cfg.ndim_z
+    }
+
+    /// Takes the [`Trainer::reconstruction_z`] of another trainer's forward
+    /// pass, in place of one here, for [`Trainer::reconstructed_share`].
+    ///
+    /// # Panics
+    /// If `z` is not [`Trainer::reconstruction_z_len`] long.
+    pub fn set_reconstruction_z(&mut self, z: &[T]) {
+        assert_eq!(
+            z.len(),
+            self.reconstruction_z_len(),
+            "reconstruction z rows"
+        );
+        let (n, dim, nz) = (self.cfg.batch, self.cfg.ndim_tot, self.cfg.ndim_z);
+        ensure_len(&mut self.ws.detached, n * dim);
+        let rows = self.rows_reconstructed_in_inverse_share();
+        for (i, row) in rows.zip(z.chunks_exact(nz)) {
+            self.ws.detached[i * dim..i * dim + nz].copy_from_slice(row);
+        }
+    }
+
+    /// The inverse share of a step, with the ramp of step `step`: its two
+    /// parts, [`Trainer::generated_share`] and then
+    /// [`Trainer::reconstructed_share`]. Its gradient goes to
+    /// [`Trainer::inverse_grads`]; it returns the losses `rec` (its part)
+    /// and `x`.
     pub fn inverse_share(&mut self, step: u64) -> Losses {
+        let generated = self.generated_share(step);
+        generated.with_inverse_share(&self.reconstructed_share())
+    }
+
+    /// The first part of the inverse share: L_x of
+    /// f^-1([z ~ N(0, I), pad, y noisy]) against the training x, with the
+    /// ramp of step `step`. It needs nothing of the forward pass, so
+    /// another thread can start it at once, on a copy of the weights and
+    /// of [`Trainer::inverse_share_batch`]. Its gradient replaces
+    /// [`Trainer::inverse_grads`].
+    pub fn generated_share(&mut self, step: u64) -> Losses {
         let n = self.cfg.batch;
-        let start = self.rows_reconstructed_in_forward_share();
         let wx = self.cfg.losses.x.active() * self.ramp(step);
-        let with_rec = self.cfg.losses.rec.active() > 0.0;
-        let rows = match (with_rec, wx > 0.0) {
-            (true, true) => start..2 * n,
-            (true, false) => start..n,
-            (false, true) => n..2 * n,
-            (false, false) => 0..0,
-        };
+        ensure_len(&mut self.grads_inv, self.params.len());
+        self.grads_inv.fill(T::zero());
+        let rows = if wx > 0.0 { n..2 * n } else { 0..0 };
         self.inverse_losses(rows, wx, true)
+    }
+
+    /// The second part of the inverse share: the reconstruction of the rows
+    /// the forward share leaves, from the forward pass here or from
+    /// [`Trainer::set_reconstruction_z`]. Its gradient is added to
+    /// [`Trainer::inverse_grads`].
+    pub fn reconstructed_share(&mut self) -> Losses {
+        let rows = self.rows_reconstructed_in_inverse_share();
+        self.inverse_losses(rows, 0.0, true)
     }
 
     /// The losses on one inverse pass over `rows` of the inverse input:
     /// the reconstruction for rows below the batch size (each row weighted
     /// as one of the whole batch), and L_x with weight `wx` if the rows run
-    /// to twice the batch size. Gradient into [`Trainer::inverse_grads`] if
-    /// `into_inverse`, else added to [`Trainer::grads`].
+    /// to twice the batch size. Gradient added to [`Trainer::inverse_grads`]
+    /// if `into_inverse`, else to [`Trainer::grads`].
     fn inverse_losses(&mut self, rows: Range<usize>, wx: f64, into_inverse: bool) -> Losses {
         let cfg = &self.cfg;
         let (n, dim, nz) = (cfg.batch, cfg.ndim_tot, cfg.ndim_z);
@@ -666,8 +731,6 @@ impl<T: Real> Trainer<T> {
         let ws = &mut self.ws;
         let (params, net) = (&self.params, &self.net);
         let grads = if into_inverse {
-            ensure_len(&mut self.grads_inv, params.len());
-            self.grads_inv.fill(T::zero());
             &mut self.grads_inv
         } else {
             &mut self.grads

@@ -9,7 +9,7 @@ mod trainer;
 
 pub use page::*;
 pub use plot::draw_losses;
-pub use trainer::WasmTrainer;
+pub use trainer::{loss_row_names, WasmTrainer};
 
 use wasm_bindgen::prelude::*;
 

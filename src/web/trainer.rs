@@ -12,6 +12,17 @@ use wasm_bindgen::prelude::*;
 /// Values per step in [`WasmTrainer::train`]'s result.
 pub const LOSS_FIELDS: usize = 7;
 
+/// What each value of a loss row is, in order.
+const LOSS_ROW_NAMES: [&str; LOSS_FIELDS] =
+    ["step", "total", "L_y", "L_z", "L_x", "reconstruction", "ML"];
+
+/// The names of a loss row's values, comma-separated: the page takes the
+/// row width and the loss panel's legend from here.
+#[wasm_bindgen(js_name = lossRowNames)]
+pub fn loss_row_names() -> String {
+    LOSS_ROW_NAMES.join(",")
+}
+
 /// A trainer owned by the worker (or by its helper, which runs the
 /// inverse share of each step on a second core).
 #[wasm_bindgen]
@@ -21,6 +32,11 @@ pub struct WasmTrainer {
     pending: Option<Losses>,
     /// Losses `[rec, x]` of the helper's last inverse share.
     inverse_losses: [f64; 2],
+    /// In the helper: L_x of the `generatedShare` whose reconstruction
+    /// part is still to come.
+    generated: Option<Losses>,
+    /// The z rows `forwardPass` hands to the helper (reused).
+    z_rows: Vec<f32>,
 }
 
 impl From<Trainer<f32>> for WasmTrainer {
@@ -29,6 +45,8 @@ impl From<Trainer<f32>> for WasmTrainer {
             inner,
             pending: None,
             inverse_losses: [f64::NAN; 2],
+            generated: None,
+            z_rows: Vec::new(),
         }
     }
 }
@@ -69,9 +87,11 @@ impl WasmTrainer {
 
     /// A step split across two workers, part 1 (here): draws the batch and
     /// returns what the helper needs for the inverse share, the weights
-    /// followed by that share's batch. Then `forwardShare` and
-    /// `prefetchBatch` here while the helper runs `inverseShare`, and
-    /// `finishStep` with its result: the same bits as `train(1)`.
+    /// followed by that share's batch; the helper starts with
+    /// `generatedShare`. Then `forwardPass` here, whose z rows the helper
+    /// needs for `reconstructedShare`; `forwardLosses` and `prefetchBatch`
+    /// here while the helper works; and `finishStep` with its result: the
+    /// same bits as `train(1)`.
     #[wasm_bindgen(js_name = beginStep)]
     pub fn begin_step(&mut self) -> Float32Array {
         self.pending = None;
@@ -90,13 +110,23 @@ impl WasmTrainer {
         packet
     }
 
-    /// Part 2 (here, while the helper works): the forward share.
-    #[wasm_bindgen(js_name = forwardShare)]
-    pub fn forward_share(&mut self) {
-        self.pending = Some(self.inner.forward_share());
+    /// Part 2 (here): the forward pass; returns the z rows that the
+    /// helper's `reconstructedShare` needs.
+    #[wasm_bindgen(js_name = forwardPass)]
+    pub fn forward_pass(&mut self) -> Float32Array {
+        self.inner.forward_pass();
+        self.inner.reconstruction_z(&mut self.z_rows);
+        Float32Array::from(self.z_rows.as_slice())
     }
 
-    /// Part 3 (here, after `forwardShare`, while the helper still works):
+    /// Part 3 (here, while the helper works): the rest of the forward
+    /// share.
+    #[wasm_bindgen(js_name = forwardLosses)]
+    pub fn forward_losses(&mut self) {
+        self.pending = Some(self.inner.forward_losses());
+    }
+
+    /// Part 4 (here, after `forwardLosses`, while the helper still works):
     /// draws the next step's batch, which `beginStep` then takes; the same
     /// draws as without it.
     #[wasm_bindgen(js_name = prefetchBatch)]
@@ -104,7 +134,7 @@ impl WasmTrainer {
         self.inner.prefetch_batch();
     }
 
-    /// Part 4 (here): adds the helper's gradient and losses, moves the
+    /// Part 5 (here): adds the helper's gradient and losses, moves the
     /// weights and returns the step's row as `train` does.
     #[wasm_bindgen(js_name = finishStep)]
     pub fn finish_step(
@@ -113,10 +143,9 @@ impl WasmTrainer {
         loss_rec: f64,
         loss_x: f64,
     ) -> Result<Float32Array, JsError> {
-        let mut losses = self
-            .pending
-            .take()
-            .ok_or_else(|| JsError::new("finishStep needs beginStep and forwardShare first"))?;
+        let mut losses = self.pending.take().ok_or_else(|| {
+            JsError::new("finishStep needs beginStep, forwardPass and forwardLosses first")
+        })?;
         let own = self.inner.inverse_grads_mut();
         if grads.len() != own.len() {
             return Err(JsError::new(&format!(
@@ -135,11 +164,11 @@ impl WasmTrainer {
         Ok(Float32Array::from(loss_row(&r).as_slice()))
     }
 
-    /// In the helper: the inverse share of step `step` on a packet from
-    /// `beginStep` of a trainer with this network; returns its gradient
-    /// (its losses are then `inverseLosses`).
-    #[wasm_bindgen(js_name = inverseShare)]
-    pub fn inverse_share(&mut self, step: f64, packet: &[f32]) -> Result<Float32Array, JsError> {
+    /// In the helper: the first part of the inverse share of step `step`
+    /// (L_x), on a packet from `beginStep` of a trainer with this network.
+    #[wasm_bindgen(js_name = generatedShare)]
+    pub fn generated_share(&mut self, step: f64, packet: &[f32]) -> Result<(), JsError> {
+        self.generated = None;
         let n_params = self.inner.params().len();
         let batch = self.inner.inverse_share_batch_mut();
         let len = n_params + batch.iter().map(|b| b.len()).sum::<usize>();
@@ -156,14 +185,36 @@ impl WasmTrainer {
             rest = tail;
         }
         self.inner.params_mut().copy_from_slice(weights);
-        self.inner.prepare_inverse_share();
-        Ok(self.inverse_share_here(step))
+        self.generated = Some(self.inner.generated_share(step as u64));
+        Ok(())
+    }
+
+    /// In the helper, after `generatedShare`: the reconstruction part, on
+    /// the z rows of the worker's `forwardPass`; returns the inverse
+    /// share's gradient (its losses are then `inverseLosses`).
+    #[wasm_bindgen(js_name = reconstructedShare)]
+    pub fn reconstructed_share(&mut self, z: &[f32]) -> Result<Float32Array, JsError> {
+        let generated = self
+            .generated
+            .take()
+            .ok_or_else(|| JsError::new("reconstructedShare needs generatedShare first"))?;
+        let len = self.inner.reconstruction_z_len();
+        if z.len() != len {
+            return Err(JsError::new(&format!(
+                "{} z values for the reconstruction, where this network needs {len}",
+                z.len()
+            )));
+        }
+        self.inner.set_reconstruction_z(z);
+        let l = generated.with_inverse_share(&self.inner.reconstructed_share());
+        self.inverse_losses = [l.rec, l.x];
+        Ok(Float32Array::from(self.inner.inverse_grads()))
     }
 
     /// The inverse share of the step begun here with `beginStep`, on this
-    /// trainer's own batch: what `inverseShare` gives in the helper, for
-    /// when the helper is gone (the packet went to it). Needs the forward
-    /// pass of `forwardShare` (or of `inverseShare`'s preparation) first.
+    /// trainer's own batch: what `generatedShare` and `reconstructedShare`
+    /// give in the helper, for when the helper is gone (the packet went to
+    /// it). Needs `forwardPass` first.
     #[wasm_bindgen(js_name = inverseShareHere)]
     pub fn inverse_share_here(&mut self, step: f64) -> Float32Array {
         let l = self.inner.inverse_share(step as u64);
@@ -171,7 +222,7 @@ impl WasmTrainer {
         Float32Array::from(self.inner.inverse_grads())
     }
 
-    /// `[rec, x]` losses of the last `inverseShare` or `inverseShareHere`.
+    /// `[rec, x]` losses of the last `reconstructedShare` or `inverseShareHere`.
     #[wasm_bindgen(js_name = inverseLosses)]
     pub fn inverse_losses(&self) -> Vec<f64> {
         self.inverse_losses.to_vec()

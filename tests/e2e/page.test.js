@@ -58,7 +58,7 @@ const lossAlone = (page, hash, step) => page.evaluate(async ({ h, step }) => {
   const m = await import('./pkg/inn_playground.js');
   await m.default();
   const rows = new m.WasmTrainer(h).train(step);
-  const o = (step - 1) * 7;
+  const o = (step - 1) * m.lossRowNames().split(',').length;
   return { step: rows[o], total: rows[o + 1], y: rows[o + 2], z: rows[o + 3], x: rows[o + 4], rec: rows[o + 5], ml: rows[o + 6] };
 }, { h: hash.slice(1), step });
 

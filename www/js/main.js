@@ -12,7 +12,8 @@ import { drawLosses } from './views/losses.js';
 import { installApi } from './api.js';
 
 const $ = (id) => document.getElementById(id);
-const FIELDS = 7;
+// Values per loss row, from the wasm module once it has loaded.
+let FIELDS = 0;
 const VIEW_SAMPLES = 2000;
 const ABC_SAMPLES = 1000;
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
@@ -21,7 +22,7 @@ window.innPanic = (message) => showNotice(`Internal error: ${message}\nReloading
 
 const app = {
   link: null, worker: null, running: false, step: 0, label: 0, labels: 'some', nLabels: 4, noise: 1,
-  history: new Float64Array(FIELDS * 1024), rows: 0,
+  history: new Float64Array(0), rows: 0,
   rateMark: null, stepsPerS: null, cores: 1, helperReady: false,
   snapshot: null, evaluation: null, abc: null, exactScore: null, testPoints: null, testLabels: null,
   pauseClickedAt: 0, pauseLatencyMs: null, dirty: new Set(), lastDraw: 0, lastLossDraw: -Infinity, requests: new Map(), nextId: 1,
@@ -312,6 +313,7 @@ function wire() {
 
 async function main() {
   await init();
+  FIELDS = wasm.lossRowNames().split(',').length;
   app.link = new Link(wasm);
   if (app.link.notices.length) showNotice(`The link was adjusted:\n${app.link.notices.join('\n')}`);
   app.link.write();

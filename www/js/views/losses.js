@@ -1,20 +1,20 @@
 // Loss panel: the history, thinned to at most MAX_POINTS rows, drawn by the
 // wasm module with plotters.
-const NAMES = 'total,L_y,L_z,L_x,reconstruction,ML';
-const FIELDS = 7;
 const MAX_POINTS = 600;
 
 export function drawLosses(canvas, wasm, history, summaryEl) {
+  // A row is [step, losses...], as the wasm module names them.
+  const names = wasm.lossRowNames().split(',').slice(1);
+  const FIELDS = names.length + 1;
   const rows = history.length / FIELDS;
   const stride = Math.max(1, Math.ceil(rows / MAX_POINTS));
   const thin = [];
   for (let r = 0; r < rows; r += stride) {
     for (let k = 0; k < FIELDS; k++) thin.push(history[r * FIELDS + k]);
   }
-  wasm.drawLosses(canvas, new Float32Array(thin), NAMES);
+  wasm.drawLosses(canvas, new Float32Array(thin), names.join(','));
   if (rows > 0) {
     const last = history.slice((rows - 1) * FIELDS, rows * FIELDS);
-    const names = NAMES.split(',');
     const parts = names.map((n, i) => `${n} ${Number(last[i + 1]).toPrecision(3)}`).filter((_, i) => last[i + 1] !== 0);
     summaryEl.textContent = `After step ${last[0]}: ${parts.join(', ')}.`;
   } else {
