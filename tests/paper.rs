@@ -7,9 +7,13 @@ use inn_playground::metrics::FIDELITY_BAR;
 use inn_playground::train::SampleNoise;
 use inn_playground::{LabelMap, Preset, Trainer};
 
-fn report(t: &mut Trainer, what: &str) -> f64 {
+/// Scores every label; returns the share of samples in a correct mode
+/// over all labels (each weighted by its probability: the share of a
+/// sample drawn for a y from the data) and the lowest share of one label.
+fn report(t: &mut Trainer, what: &str) -> (f64, f64) {
     let e = evaluate(t, 2000, 31, SampleNoise::default(), true);
     let mut worst: f64 = 1.0;
+    let mut overall = 0.0;
     for s in &e.labels {
         println!(
             "{what} label {}: in {:.3} wrong {:.3} mass error {:.3} spreads {:?} mmd2 {:.2e} (floor {:.2e}); bar: {:?}",
@@ -23,8 +27,12 @@ fn report(t: &mut Trainer, what: &str) -> f64 {
             FIDELITY_BAR.failures(s)
         );
         worst = worst.min(s.in_correct);
+        overall += t.problem().label_probability(s.label) * s.in_correct;
     }
-    worst
+    println!(
+        "{what}: {overall:.3} of all samples in a correct mode, {worst:.3} of the worst label's"
+    );
+    (overall, worst)
 }
 
 #[test]
@@ -34,14 +42,16 @@ fn paper_preset_after_400_and_2000_steps() {
     for _ in 0..400 {
         t.step().unwrap();
     }
-    let at_400 = report(&mut t, "paper, 400 steps");
+    report(&mut t, "paper, 400 steps");
     for _ in 400..2000 {
         t.step().unwrap();
     }
-    let at_2000 = report(&mut t, "paper, 2000 steps");
-    println!("worst label in a correct mode: {at_400:.3} after 400 steps, {at_2000:.3} after 2000");
+    let (overall, worst) = report(&mut t, "paper, 2000 steps");
+    // The reference figures for this configuration (PyTorch + FrEIA: 89%
+    // after its 400 steps, about 95% after 1300) are shares of all
+    // samples; the worst label's share is reported beside it.
     assert!(
-        at_2000 >= 0.95,
-        "the paper's configuration should pass 95% in-mode after 2000 steps"
+        overall >= 0.95,
+        "the paper's configuration should pass 95% in-mode after 2000 steps (worst label {worst:.3})"
     );
 }
