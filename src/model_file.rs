@@ -27,7 +27,9 @@ pub struct ModelFile {
     pub step: u64,
     /// One permutation per block.
     pub permutations: Vec<Vec<usize>>,
-    /// The flat weight vector.
+    /// The flat weight vector the network samples with (the running
+    /// average where the configuration keeps one); training from a file
+    /// goes on from these weights.
     pub params: Vec<f32>,
 }
 
@@ -49,7 +51,7 @@ impl ModelFile {
                 .iter()
                 .map(|p| p.indices().to_vec())
                 .collect(),
-            params: t.params().to_vec(),
+            params: t.weights().to_vec(),
         }
     }
 

@@ -111,6 +111,9 @@ pub struct Trainer<T: Real = f32> {
     problem: GaussianMixture,
     net: InvertibleNet,
     params: Vec<T>,
+    /// Running average of `params` (if the configuration asks for one):
+    /// the weights the network samples with.
+    averaged: Vec<T>,
     /// Gradient of the forward share, then of the whole loss.
     grads: Vec<T>,
     /// Gradient of the inverse share.
@@ -186,6 +189,7 @@ impl<T: Real> Trainer<T> {
             grads_inv: vec![T::zero(); n],
             backup: vec![T::zero(); n],
             adam: Adam::new(n),
+            averaged: params.clone(),
             params,
             rng,
             step,
@@ -214,9 +218,32 @@ impl<T: Real> Trainer<T> {
         self.step
     }
 
-    /// The weights (flat).
+    /// The weights the optimiser moves (flat).
     pub fn params(&self) -> &[T] {
         &self.params
+    }
+
+    /// The weights the network samples, scores and is saved with: the
+    /// running average of [`Trainer::params`] if the configuration keeps
+    /// one (`average_decay`), else those themselves.
+    pub fn weights(&self) -> &[T] {
+        sampling_weights(&self.cfg, &self.averaged, &self.params)
+    }
+
+    /// Moves the running average towards the weights after a step. The
+    /// decay is shorter at first, `(1 + t) / (10 + t)` after `t` steps,
+    /// so that the average does not hold on to the random initial weights.
+    fn update_average(&mut self) {
+        let decay = self.cfg.average_decay;
+        if decay <= 0.0 {
+            return;
+        }
+        let t = self.step as f64;
+        let d = T::of(decay.min((1.0 + t) / (10.0 + t)));
+        let keep = T::one() - d;
+        for (a, p) in self.averaged.iter_mut().zip(&self.params) {
+            *a = d * *a + keep * *p;
+        }
     }
 
     /// The weights, for tests that perturb them.
@@ -320,6 +347,7 @@ impl<T: Real> Trainer<T> {
             return Err(diverged("a weight became infinite"));
         }
         self.step += 1;
+        self.update_average();
         Ok(StepReport {
             step: self.step,
             losses,
@@ -852,8 +880,9 @@ impl<T: Real> Trainer<T> {
         for row in sw.input.chunks_exact_mut(dim) {
             noisy_target(&mut rng, row, &onehot, nz, pad, yn);
         }
+        let weights = sampling_weights(&self.cfg, &self.averaged, &self.params);
         self.net.inverse(
-            &self.params,
+            weights,
             &sw.input,
             n,
             &mut sw.output,
@@ -880,8 +909,9 @@ impl<T: Real> Trainer<T> {
         ensure_len(&mut sw.logdet, n);
         Rng::new(seed).fill_normal(&mut sw.input, self.cfg.pad_noise);
         paste_cols(x, NDIM_X, &mut sw.input, dim, 0);
+        let weights = sampling_weights(&self.cfg, &self.averaged, &self.params);
         self.net.forward(
-            &self.params,
+            weights,
             &sw.input,
             n,
             &mut sw.output,
@@ -893,6 +923,17 @@ impl<T: Real> Trainer<T> {
         copy_cols(&sw.output, dim, 0, nz, &mut z);
         copy_cols(&sw.output, dim, dim - ny, n_labels, &mut y);
         (z, y)
+    }
+}
+
+/// The averaged weights if the configuration keeps an average, else the
+/// raw ones (apart from the trainer, so that its sampling buffers can be
+/// borrowed at the same time).
+fn sampling_weights<'a, T>(cfg: &ValidConfig, averaged: &'a [T], params: &'a [T]) -> &'a [T] {
+    if cfg.average_decay > 0.0 {
+        averaged
+    } else {
+        params
     }
 }
 

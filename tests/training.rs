@@ -1,6 +1,7 @@
 //! Determinism, divergence handling and the ablation presets.
 
 use inn_playground::evaluate::evaluate;
+use inn_playground::model_file::ModelFile;
 use inn_playground::train::SampleNoise;
 use inn_playground::{Error, LabelMap, Preset, TrainConfig, Trainer};
 
@@ -112,4 +113,40 @@ fn backward_only_ignores_the_observation() {
     let wrong: f64 = e.labels.iter().map(|l| l.in_wrong).sum::<f64>() / 4.0;
     println!("backward-only: mean share in a wrong mode {wrong:.2}");
     assert!(wrong > 0.2, "L_x alone should not condition on y ({wrong})");
+}
+
+#[test]
+fn the_network_samples_and_is_saved_with_the_running_average_of_its_weights() {
+    let mut c = Preset::Fast.config(LabelMap::Some, 2);
+    c.average_decay = 0.9;
+    let mut t: Trainer = Trainer::new(&c).unwrap();
+    let mut expected: Vec<f32> = t.params().to_vec();
+    for step in 1..=30u32 {
+        t.step().unwrap();
+        // The decay is shorter over the first steps.
+        let d = 0.9f64.min((1.0 + step as f64) / (10.0 + step as f64)) as f32;
+        for (a, p) in expected.iter_mut().zip(t.params()) {
+            *a = d * *a + (1.0 - d) * *p;
+        }
+    }
+    assert_eq!(t.weights(), expected.as_slice());
+    assert_ne!(t.weights(), t.params());
+
+    let file = ModelFile::from_trainer(&t);
+    assert_eq!(file.params, expected);
+    let mut loaded = file.into_trainer().unwrap();
+    let noise = SampleNoise::default();
+    let samples = t.sample_posterior(0, 200, 5, noise).unwrap();
+    assert_eq!(samples, loaded.sample_posterior(0, 200, 5, noise).unwrap());
+    // A trainer sampling with the raw weights draws other points.
+    let mut raw = ModelFile::from_trainer(&t);
+    raw.params = t.params().to_vec();
+    let mut raw = raw.into_trainer().unwrap();
+    assert_ne!(samples, raw.sample_posterior(0, 200, 5, noise).unwrap());
+
+    // Without an average, the network samples with the trained weights.
+    c.average_decay = 0.0;
+    let mut plain: Trainer = Trainer::new(&c).unwrap();
+    plain.step().unwrap();
+    assert_eq!(plain.weights(), plain.params());
 }
