@@ -124,6 +124,7 @@ fn config_field(key: &str) -> &str {
     match key {
         "ramp" => "ramp_steps",
         "ndim" => "ndim_tot",
+        "average" => "average_decay",
         k if k.starts_with("w_") => "weight",
         k => k,
     }
@@ -145,6 +146,7 @@ pub fn properties() -> Vec<Property> {
         real_prop!("clamp", config.clamp),
         real_prop!("y_noise", config.y_noise),
         real_prop!("pad_noise", config.pad_noise),
+        real_prop!("average", config.average_decay),
         real_prop!("w_y", config.losses.y.weight),
         real_prop!("w_z", config.losses.z.weight),
         real_prop!("w_x", config.losses.x.weight),
@@ -475,14 +477,22 @@ mod tests {
         s.config.lr = 0.0025;
         s.config.losses.x.on = false;
         s.abc_eps = 0.25;
+        s.config.average_decay = 0.95;
         let h = to_hash(&s);
         assert!(
-            h.contains("lr=0.0025") && h.contains("on_x=0") && h.contains("abc_eps=0.25"),
+            h.contains("lr=0.0025")
+                && h.contains("on_x=0")
+                && h.contains("abc_eps=0.25")
+                && h.contains("average=0.95"),
             "{h}"
         );
         let (back, notes) = parse_hash(&h);
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(back, s);
+        // An average that would never move is held to the allowed range.
+        let (clamped, notes) = parse_hash("preset=fast&labels=some&seed=1&average=1");
+        assert_eq!(clamped.config.average_decay, 0.9999);
+        assert_eq!(notes.len(), 1, "{notes:?}");
     }
 }
 

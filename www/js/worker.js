@@ -399,7 +399,7 @@ const handlers = {
     const t0 = performance.now();
     await train(steps);
     const stepsPerS = steps / ((performance.now() - t0) / 1000);
-    let timeToFidelity = null;
+    let timeToFidelity = null, stepsToFidelity = null;
     if (toFidelity) {
       const f = new WasmTrainer(hash);
       await helperReady(f);
@@ -409,7 +409,7 @@ const handlers = {
         const a = performance.now();
         await trainExclusive(f, 100);
         trained += performance.now() - a;
-        if (f.fidelityFailures(2000, 77) === 0) { timeToFidelity = trained / 1000; break; }
+        if (f.fidelityFailures(2000, 77) === 0) { timeToFidelity = trained / 1000; stepsToFidelity = s; break; }
       }
       release(f);
     }
@@ -425,7 +425,7 @@ const handlers = {
     const firstSampleMs = drawMs[0];
     const sampleMs = drawMs.slice(1).sort((a, b) => a - b)[2];
     release(t);
-    postMessage({ type: 'bench', id, stepsPerS, timeToFidelity, sampleMs, firstSampleMs });
+    postMessage({ type: 'bench', id, stepsPerS, timeToFidelity, stepsToFidelity, sampleMs, firstSampleMs });
   },
 };
 
