@@ -655,14 +655,13 @@ impl<T: Real> Trainer<T> {
     }
 
     /// How many rows of the batch the forward share reconstructs; the
-    /// inverse share does the rest. Half the batch, in whole blocks of 16
-    /// rows (the matrix-product tiles). That about balances the page's two
-    /// workers on `fast` (the helper's wait was 3-12% of the worker's own
-    /// share; 7/16 of the batch was no better). The split sets the order of
-    /// sums, so the fidelity tests were rerun for it.
+    /// inverse share does the rest. Half the batch: that about balances
+    /// the page's two workers on `fast` (the helper's wait was 3-12% of the
+    /// worker's own share; 7/16 of the batch was no better). The split sets
+    /// the order of sums, so the fidelity tests were rerun for it.
     pub fn rows_reconstructed_in_forward_share(&self) -> usize {
         if self.cfg.losses.rec.active() > 0.0 {
-            self.cfg.batch / 2 / 16 * 16
+            self.cfg.batch / 2
         } else {
             0
         }

@@ -12,7 +12,9 @@ import { drawLosses } from './views/losses.js';
 import { installApi } from './api.js';
 
 const $ = (id) => document.getElementById(id);
-// Values per loss row, from the wasm module once it has loaded.
+// What each value of a loss row is, and how many there are: from the wasm
+// module once it has loaded.
+let LOSS_ROW_NAMES = [];
 let FIELDS = 0;
 const VIEW_SAMPLES = 2000;
 const ABC_SAMPLES = 1000;
@@ -203,7 +205,7 @@ function drawViews() {
   const lossesWait = app.dirty.has('losses') && !lossesDue(performance.now());
   if (app.dirty.has('losses') && !lossesWait) {
     app.lastLossDraw = performance.now();
-    drawLosses($('cv-losses'), wasm, app.history.subarray(0, app.rows * FIELDS), $('sum-losses'));
+    drawLosses($('cv-losses'), wasm, app.history.subarray(0, app.rows * FIELDS), LOSS_ROW_NAMES, $('sum-losses'));
   }
   app.dirty.clear();
   if (lossesWait) app.dirty.add('losses');
@@ -313,7 +315,8 @@ function wire() {
 
 async function main() {
   await init();
-  FIELDS = wasm.lossRowNames().split(',').length;
+  LOSS_ROW_NAMES = wasm.lossRowNames().split(',');
+  FIELDS = LOSS_ROW_NAMES.length;
   app.link = new Link(wasm);
   if (app.link.notices.length) showNotice(`The link was adjusted:\n${app.link.notices.join('\n')}`);
   app.link.write();

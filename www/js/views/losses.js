@@ -2,10 +2,11 @@
 // wasm module with plotters.
 const MAX_POINTS = 600;
 
-export function drawLosses(canvas, wasm, history, summaryEl) {
-  // A row is [step, losses...], as the wasm module names them.
-  const names = wasm.lossRowNames().split(',').slice(1);
-  const FIELDS = names.length + 1;
+/** `rowNames`: what each value of a history row is (`step` first), as
+ * the wasm module names them. */
+export function drawLosses(canvas, wasm, history, rowNames, summaryEl) {
+  const names = rowNames.slice(1);
+  const FIELDS = rowNames.length;
   const rows = history.length / FIELDS;
   const stride = Math.max(1, Math.ceil(rows / MAX_POINTS));
   const thin = [];
