@@ -46,6 +46,10 @@ fn main() {
             "clamp" => c.clamp = f,
             "b1" => c.beta1 = f,
             "b2" => c.beta2 = f,
+            "avg" => c.average_decay = f,
+            "init" => c.init_scale = f,
+            "wd" => c.weight_decay = f,
+            "gclamp" => c.grad_clamp = f,
             _ => panic!("unknown {k}"),
         }
     }
@@ -59,10 +63,19 @@ fn main() {
         .map(|v| v.parse().unwrap())
         .unwrap_or((steps / 10).max(1));
     let mut train_time = 0.0;
+    // STOP=k: end the run once k evaluations in a row passed the bar.
+    let stop_after: usize = std::env::var("STOP").map_or(0, |v| v.parse().unwrap());
+    let mut passes_in_a_row = 0;
+    // TMAX=s: end the run after s seconds of training.
+    let time_limit: f64 = std::env::var("TMAX").map_or(f64::INFINITY, |v| v.parse().unwrap());
     for s in 1..=steps {
         let t0 = Instant::now();
         let r = t.step().unwrap();
         train_time += t0.elapsed().as_secs_f64();
+        if train_time > time_limit {
+            println!("stopped: time limit after step {s}");
+            break;
+        }
         if s % every == 0 && std::env::var("EVAL").is_err() {
             let e = evaluate(&mut t, 2000, 99, noise, false);
             let Worst {
@@ -87,6 +100,11 @@ fn main() {
                 "step {s:5} t {train_time:6.2}s loss {:8.3} in {worst_in:.3} wrong {worst_wrong:.3} mass {worst_mass:.3} spread {smin:.2}-{smax:.2} off {off:.3} fails {fails}",
                 r.losses.total
             );
+            passes_in_a_row = if fails == 0 { passes_in_a_row + 1 } else { 0 };
+            if stop_after > 0 && passes_in_a_row >= stop_after {
+                println!("stopped: {stop_after} passes in a row");
+                break;
+            }
             if s == steps {
                 for l in &e.labels {
                     println!(
