@@ -8,6 +8,7 @@ const SNAPSHOT_MS = 200;    // how often the views get fresh samples, at most
 const SNAPSHOT_SHARE = 0.08; // and at most this share of the time
 const SCORE_MS = 1500;      // how often scores are computed while training
 const SCORE_SAMPLES = 1000;
+const FIDELITY_CHECK_EVERY = 50; // steps between checks of the bar in the bench's time to it
 
 let trainer = null;
 let running = false;
@@ -364,9 +365,6 @@ const handlers = {
   exportModel() { postMessage({ type: 'model', text: trainer.modelJson() }); },
   /** Stops the helper worker as if it had crashed: training goes on here. */
   stopHelper() { helper.fail(); },
-  /** Benchmark (cargo xtask bench): steps/s of a configuration, and the
-   * training time until the fidelity bar holds (checks every 100 steps, not
-   * timed), in this worker and its helper as the page trains. */
   /** Soak (cargo xtask bench --soak N): trains up to N steps, or for at
    * most `maxSeconds`, and reports the wasm memory at the start, along the
    * way and at the end. */
@@ -390,6 +388,9 @@ const handlers = {
     release(t);
     postMessage({ type: 'soak', id, steps: done, seconds: (performance.now() - t0) / 1000, startBytes: start, endBytes: end, marks, helperStart, helperEnd });
   },
+  /** Benchmark (cargo xtask bench): steps/s of a configuration, and the
+   * training time until the fidelity bar holds (checks every FIDELITY_CHECK_EVERY
+   * steps, not timed), in this worker and its helper as the page trains. */
   async bench({ id, hash, steps, toFidelity, alone }) {
     const t = new WasmTrainer(hash);
     // `alone`: this worker without its helper, for comparison.
@@ -405,9 +406,9 @@ const handlers = {
       await helperReady(f);
       const cfg = JSON.parse(f.configJson());
       let trained = 0;
-      for (let s = 100; s <= cfg.steps; s += 100) {
+      for (let s = FIDELITY_CHECK_EVERY; s <= cfg.steps; s += FIDELITY_CHECK_EVERY) {
         const a = performance.now();
-        await trainExclusive(f, 100);
+        await trainExclusive(f, FIDELITY_CHECK_EVERY);
         trained += performance.now() - a;
         if (f.fidelityFailures(2000, 77) === 0) { timeToFidelity = trained / 1000; stepsToFidelity = s; break; }
       }
