@@ -41,7 +41,7 @@ for (const [name, hash, steps, fid] of speed ? configs : []) {
   const rate = median(results.map((r) => r.stepsPerS));
   let ttf = null;
   if (fid) {
-    results.forEach((r, i) => console.log(`  fast seed ${i + 1}: ${r.timeToFidelity === null ? 'bar not reached within the schedule' : `bar reached at step ${r.stepsToFidelity} after ${r.timeToFidelity.toFixed(2)} s`}; 2000 samples in ${r.sampleMs.toFixed(1)} ms (median of 5; the first draw, which sizes the buffers, ${r.firstSampleMs.toFixed(1)} ms)`));
+    results.forEach((r, i) => console.log(`  fast seed ${i + 1}: ${r.timeToFidelity === null ? 'bar not reached within the schedule' : `bar reached at step ${r.stepsToFidelity} after ${r.timeToFidelity.toFixed(2)} s (checked every ${r.checkEvery} steps)`}; 2000 samples in ${r.sampleMs.toFixed(1)} ms (median of 5; the first draw, which sizes the buffers, ${r.firstSampleMs.toFixed(1)} ms)`));
     const t = results.map((r) => (r.timeToFidelity === null ? Infinity : r.timeToFidelity)).sort((a, b) => a - b)[1];
     ttf = Number.isFinite(t) ? t : null;
   }

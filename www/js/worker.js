@@ -426,7 +426,7 @@ const handlers = {
     const firstSampleMs = drawMs[0];
     const sampleMs = drawMs.slice(1).sort((a, b) => a - b)[2];
     release(t);
-    postMessage({ type: 'bench', id, stepsPerS, timeToFidelity, stepsToFidelity, sampleMs, firstSampleMs });
+    postMessage({ type: 'bench', id, stepsPerS, timeToFidelity, stepsToFidelity, checkEvery: FIDELITY_CHECK_EVERY, sampleMs, firstSampleMs });
   },
 };
 
