@@ -111,8 +111,8 @@ pub struct Trainer<T: Real = f32> {
     problem: GaussianMixture,
     net: InvertibleNet,
     params: Vec<T>,
-    /// Running average of `params` (if the configuration asks for one):
-    /// the weights the network samples with.
+    /// Running average of `params` (empty unless the configuration asks
+    /// for one): the weights the network samples with.
     averaged: Vec<T>,
     /// Gradient of the forward share, then of the whole loss.
     grads: Vec<T>,
@@ -181,6 +181,12 @@ impl<T: Real> Trainer<T> {
 
     fn assemble(cfg: ValidConfig, net: InvertibleNet, params: Vec<T>, rng: Rng, step: u64) -> Self {
         let n = params.len();
+        // Without an average the raw weights are sampled: no copy to keep.
+        let averaged = if cfg.average_decay > 0.0 {
+            params.clone()
+        } else {
+            Vec::new()
+        };
         Trainer {
             problem: GaussianMixture::toy(cfg.labels),
             cfg,
@@ -189,7 +195,7 @@ impl<T: Real> Trainer<T> {
             grads_inv: vec![T::zero(); n],
             backup: vec![T::zero(); n],
             adam: Adam::new(n),
-            averaged: params.clone(),
+            averaged,
             params,
             rng,
             step,
