@@ -93,13 +93,24 @@ impl WasmTrainer {
     /// here while the helper works; and `finishStep` with its result: the
     /// same bits as `train(1)`.
     #[wasm_bindgen(js_name = beginStep)]
-    pub fn begin_step(&mut self) -> Float32Array {
+    pub fn begin_step(&mut self, into: Option<Float32Array>) -> Result<Float32Array, JsError> {
         self.pending = None;
         self.inner.draw_batch();
         let params = self.inner.params();
         let batch = self.inner.inverse_share_batch();
         let len = params.len() + batch.iter().map(|b| b.len()).sum::<usize>();
-        let packet = Float32Array::new_with_length(len as u32);
+        // `into`: an area of the memory the two workers share, written in
+        // place (no packet of its own to copy there).
+        let packet = match into {
+            Some(area) if area.length() as usize == len => area,
+            Some(area) => {
+                return Err(JsError::new(&format!(
+                    "a step packet of {len} values does not fit an area of {}",
+                    area.length()
+                )))
+            }
+            None => Float32Array::new_with_length(len as u32),
+        };
         let mut at = 0;
         for part in std::iter::once(params).chain(batch) {
             packet
@@ -107,7 +118,27 @@ impl WasmTrainer {
                 .copy_from(part);
             at += part.len();
         }
-        packet
+        Ok(packet)
+    }
+
+    /// The lengths of what a split step hands over: `[packet, z rows,
+    /// gradient]` (the sizes of the memory the two workers share).
+    #[wasm_bindgen(js_name = shareSizes)]
+    pub fn share_sizes(&mut self) -> Vec<u32> {
+        let n_params = self.inner.params().len();
+        let batch: usize = self
+            .inner
+            .inverse_share_batch_mut()
+            .iter()
+            .map(|b| b.len())
+            .sum();
+        [
+            n_params + batch,
+            self.inner.reconstruction_z_len(),
+            n_params,
+        ]
+        .map(|v| v as u32)
+        .to_vec()
     }
 
     /// Part 2 (here): the forward pass; returns the z rows that the

@@ -45,7 +45,7 @@ for (const [name, hash, steps, fid] of speed ? configs : []) {
     const t = results.map((r) => (r.timeToFidelity === null ? Infinity : r.timeToFidelity)).sort((a, b) => a - b)[1];
     ttf = Number.isFinite(t) ? t : null;
   }
-  console.log(`${name.padEnd(12)} ${rate.toFixed(1).padStart(8)}   ${(ttf === null ? '-' : ttf.toFixed(2)).padEnd(6)}   (runs: ${results.map((r) => r.stepsPerS.toFixed(1)).join(', ')} steps/s; one worker alone: ${median(alone).toFixed(1)}, runs ${alone.map((r) => r.toFixed(1)).join(', ')})`);
+  console.log(`${name.padEnd(12)} ${rate.toFixed(1).padStart(8)}   ${(ttf === null ? '-' : ttf.toFixed(2)).padEnd(6)}   (runs: ${results.map((r) => r.stepsPerS.toFixed(1)).join(', ')} steps/s, steps handed over through ${results[0].transport}; one worker alone: ${median(alone).toFixed(1)}, runs ${alone.map((r) => r.toFixed(1)).join(', ')})`);
   appendFileSync(out, `${JSON.stringify({ config: name, target: 'wasm', steps_per_s: Number(rate.toFixed(2)), time_to_fidelity_s: ttf === null ? null : Number(ttf.toFixed(3)) })}\n`);
 }
 const soakSteps = Number(process.env.SOAK_STEPS || 0);

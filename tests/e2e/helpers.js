@@ -16,10 +16,21 @@ export async function launch() {
   });
 }
 
-/** Opens the page at `hash` and waits until the worker reported in. */
-export async function openPage(browser, hash = '', { wait = true } = {}) {
+/** Opens the page at `hash` and waits until the worker reported in.
+ * `isolated: false` strips the server's cross-origin isolation headers, as
+ * a static host without them would serve the page. */
+export async function openPage(browser, hash = '', { wait = true, isolated = true } = {}) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 1800 } });
   const page = await context.newPage();
+  if (!isolated) {
+    await page.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+  }
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));

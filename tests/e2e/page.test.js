@@ -88,8 +88,8 @@ test('training goes on in one worker when the helper stops, with the same losses
 
 test('a share link restores the configuration and reproduces the loss at step 50', async () => {
   const hash = '#preset=fast&labels=all&seed=9&batch=128&lr=0.002';
-  const run = async () => {
-    const { page, context } = await openPage(browser, hash);
+  const run = async (isolated = true) => {
+    const { page, context } = await openPage(browser, hash, { isolated });
     await until(page, (s) => s.helperReady, 20000, 'the helper worker');
     await stepTo(page, 50);
     const r = { status: await status(page), loss: await page.evaluate(() => window.innPlayground.lossAt(50)) };
@@ -107,7 +107,14 @@ test('a share link restores the configuration and reproduces the loss at step 50
   assert.equal(b.loss.step, 50);
   assert.deepEqual(b.loss, a.loss, 'losses at step 50 are identical');
   assert.equal(a.status.cores, 2, 'the page split its steps across two workers');
+  assert.equal(a.status.transport, 'shared memory', 'the server isolates the page, so the workers share memory');
   assert.deepEqual(a.alone, a.loss, 'one worker alone gives the same losses as two');
+  // A host without the isolation headers: the steps go by messages, with
+  // the same losses.
+  const c = await run(false);
+  assert.equal(c.status.cores, 2);
+  assert.equal(c.status.transport, 'messages');
+  assert.deepEqual(c.loss, a.loss, 'the same losses when the steps go by messages');
 });
 
 test('a hash with garbage loads with defaults and a notice, never as HTML', async () => {

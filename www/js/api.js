@@ -25,6 +25,9 @@ export function installApi(app, { request, FIELDS }) {
         sampleMs: app.snapshot ? app.snapshot.sampleMs : null,
         pauseLatencyMs: app.pauseLatencyMs,
         cores: app.cores,
+        // How split steps reached the helper: 'shared memory' (a page
+        // isolated across origins), 'messages', or null (one worker).
+        transport: app.transport,
         helperReady: app.helperReady,
       };
     },

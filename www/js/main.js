@@ -25,7 +25,7 @@ window.innPanic = (message) => showNotice(`Internal error: ${message}\nReloading
 const app = {
   link: null, worker: null, running: false, step: 0, label: 0, labels: 'some', nLabels: 4, noise: 1,
   history: new Float64Array(0), rows: 0,
-  rateMark: null, stepsPerS: null, cores: 1, helperReady: false,
+  rateMark: null, stepsPerS: null, cores: 1, transport: null, helperReady: false,
   snapshot: null, evaluation: null, abc: null, exactScore: null, testPoints: null, testLabels: null,
   pauseClickedAt: 0, pauseLatencyMs: null, dirty: new Set(), lastDraw: 0, lastLossDraw: -Infinity, requests: new Map(), nextId: 1,
 };
@@ -97,7 +97,7 @@ function exactPanelScore() {
 
 const handlers = {
   ready(m) { app.step = m.step; app.nLabels = m.nLabels; statusLine(); },
-  losses(m) { pushRows(m.rows); app.cores = m.split ? 2 : 1; },
+  losses(m) { pushRows(m.rows); app.cores = m.split ? 2 : 1; app.transport = m.transport; },
   helper(m) { app.helperReady = m.ready; },
   snapshot(m) { app.snapshot = m; app.step = Math.max(app.step, m.step); app.dirty.add('forward').add('latent').add('posterior'); },
   scores(m) { app.evaluation = m.evaluation; app.dirty.add('posterior'); },

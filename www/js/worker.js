@@ -2,6 +2,7 @@
 // that a pause from the page takes effect within one slice. It posts loss
 // rows, snapshots for the views and scores; it never touches the DOM.
 import init, { WasmTrainer } from '../pkg/inn_playground.js';
+import { C, allocate, bump, leave, waitForChange } from './shared-steps.js';
 
 const SLICE_MS = 15;        // training time between checks for messages
 const SNAPSHOT_MS = 200;    // how often the views get fresh samples, at most
@@ -94,6 +95,14 @@ const helper = {
   ready: false,
   generation: 0,    // replies of an older network or a failed request are ignored
   waiting: null,
+  shared: null,     // the memory steps go through, for the network the helper holds
+  sharedCount: 0,
+
+  /** Whether steps go through shared memory: only a page isolated across
+   * origins may share it (the server sends the headers for it). */
+  get sharesMemory() {
+    return self.crossOriginIsolated === true;
+  },
 
   start() {
     if ((self.navigator.hardwareConcurrency || 1) < 2) return;
@@ -115,6 +124,7 @@ const helper = {
       // model loaded while training) goes on without it: its answer will
       // carry the old generation and be dropped.
       this.abandonWaiting();
+      this.dropShared();
       this.owner = t;
       if (this.ready) postMessage({ type: 'helper', ready: false });
       this.ready = false;
@@ -134,6 +144,54 @@ const helper = {
       // Moved, not copied: cloning ~300 KB per step cost ~1 ms.
       this.worker.postMessage({ type: 'share', generation: this.generation, step, packet }, [packet.buffer]);
     });
+  },
+
+  /** One step of `t` split through shared memory; returns its loss row.
+   * Synchronous, like `train`: the helper is told by a counter, not a
+   * message, and each side spins briefly where it waits for the other.
+   * A helper that fails or does not answer within `patienceMs` is
+   * stopped, and the step finishes here. */
+  sharedStep(t, patienceMs) {
+    const step = t.step();
+    const s = this.sharedFor(t);
+    t.beginStep(s.packet);
+    Atomics.store(s.ctl, C.STEP, step);
+    const started = performance.now();
+    bump(s.ctl, C.SHARE);
+    if (Atomics.load(s.ctl, C.SERVING) === 0) {
+      this.worker.postMessage({ type: 'serve', generation: this.generation, id: s.id, sab: s.sab, sizes: [s.packetLen, s.zLen, s.gradLen] });
+    }
+    s.z.set(t.forwardPass());
+    bump(s.ctl, C.ROWS);
+    t.forwardLosses();
+    t.prefetchBatch();
+    const reply = waitForChange(s.ctl, C.REPLY, s.seenReply, started + patienceMs);
+    if (reply === null || Atomics.load(s.ctl, C.FAILED)) {
+      this.fail();
+      const grads = t.inverseShareHere(step);
+      const [rec, x] = t.inverseLosses();
+      return t.finishStep(grads, rec, x);
+    }
+    s.seenReply = reply;
+    slowestShareMs = Math.max(slowestShareMs, performance.now() - started);
+    return t.finishStep(s.grads, s.losses[0], s.losses[1]);
+  },
+
+  /** The shared memory for `t`'s steps, made on its first split step. */
+  sharedFor(t) {
+    if (!this.shared) {
+      const [packetLen, zLen, gradLen] = t.shareSizes();
+      this.sharedCount += 1;
+      this.shared = { ...allocate(packetLen, zLen, gradLen), id: this.sharedCount, seenReply: 0 };
+    }
+    return this.shared;
+  },
+
+  /** Lets go of the shared memory (the network changed or the helper
+   * failed): a helper waiting on it goes back to its messages. */
+  dropShared() {
+    if (this.shared) leave(this.shared);
+    this.shared = null;
   },
 
   /** The z rows of the step `share` began, which the helper's
@@ -176,6 +234,7 @@ const helper = {
     this.worker = null;
     this.ready = false;
     this.owner = null;
+    this.dropShared();
     this.abandonWaiting();
   },
 
@@ -201,10 +260,11 @@ let slowestShareMs = 0;
  * split; null if `t` was replaced meanwhile. Throws on divergence. */
 async function trainSteps(t, count) {
   if (!helper.canSplit(t)) return { rows: t.train(count), split: false };
+  if (helper.sharesMemory) return { rows: sharedSteps(t, count), split: true, transport: 'shared memory' };
   let rows = null;
   for (let i = 0; i < count; i++) {
     const step = t.step();
-    const packet = t.beginStep();
+    const packet = t.beginStep(null);
     const started = performance.now();
     const reply = helper.share(step, packet, HELPER_PATIENCE_MS + 20 * slowestShareMs);
     helper.rows(t.forwardPass());
@@ -223,7 +283,19 @@ async function trainSteps(t, count) {
     rows ??= new Float32Array(count * row.length);  // laid out as `train` lays them
     rows.set(row, i * row.length);
   }
-  return { rows, split: true };
+  return { rows, split: true, transport: 'messages' };
+}
+
+/** `count` steps of `t` split through shared memory (the rest here alone
+ * if the helper fails on the way), laid out as `train` lays them. */
+function sharedSteps(t, count) {
+  let rows = null;
+  for (let i = 0; i < count; i++) {
+    const row = helper.ready ? helper.sharedStep(t, HELPER_PATIENCE_MS + 20 * slowestShareMs) : t.train(1);
+    rows ??= new Float32Array(count * row.length);
+    rows.set(row, i * row.length);
+  }
+  return rows;
 }
 
 /** Waits (up to 5 s) until the helper holds `t`'s network, as it does on
@@ -249,7 +321,7 @@ async function runSteps(count) {
   try {
     const done = await trainExclusive(t, count);
     if (!done || t !== trainer) return false;
-    postMessage({ type: 'losses', rows: done.rows, split: done.split }, [done.rows.buffer]);
+    postMessage({ type: 'losses', rows: done.rows, split: done.split, transport: done.transport ?? null }, [done.rows.buffer]);
     return true;
   } catch (e) {
     running = false;
@@ -426,7 +498,8 @@ const handlers = {
     const firstSampleMs = drawMs[0];
     const sampleMs = drawMs.slice(1).sort((a, b) => a - b)[2];
     release(t);
-    postMessage({ type: 'bench', id, stepsPerS, timeToFidelity, stepsToFidelity, checkEvery: FIDELITY_CHECK_EVERY, sampleMs, firstSampleMs });
+    const transport = alone ? 'one worker' : helper.sharesMemory ? 'shared memory' : 'messages';
+    postMessage({ type: 'bench', id, transport, stepsPerS, timeToFidelity, stepsToFidelity, checkEvery: FIDELITY_CHECK_EVERY, sampleMs, firstSampleMs });
   },
 };
 

@@ -111,6 +111,10 @@ pub fn dist(args: &[String]) -> Result<(), String> {
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("dist"));
     let gz = build_site(&out)?;
+    // Hosts that read a `_headers` file (Netlify, Cloudflare Pages) then
+    // isolate the page as `cargo xtask serve` does.
+    fs::write(out.join("_headers"), crate::serve::isolation_headers_file())
+        .map_err(|e| format!("cannot write {}: {e}", out.join("_headers").display()))?;
     for f in files(&out) {
         let size = fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
         println!(

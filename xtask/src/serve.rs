@@ -1,6 +1,7 @@
 //! A small static file server for the page: loopback only, correct MIME
-//! types (application/wasm included), and the page's Content-Security-Policy
-//! sent as a header too.
+//! types (application/wasm included), the page's Content-Security-Policy
+//! sent as a header too, and the two headers that isolate the page across
+//! origins, so that its workers may share memory.
 
 use crate::{build, flag, root};
 use std::io::{BufRead, BufReader, Write};
@@ -13,6 +14,32 @@ use std::path::{Component, Path, PathBuf};
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; \
 connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; \
 form-action 'none'; frame-ancestors 'none'";
+
+/// Cross-origin isolation (`crossOriginIsolated` in the page): with it the
+/// two training workers hand each step over through shared memory instead
+/// of messages (www/js/shared-steps.js). Every resource of the page is
+/// same-origin, so `require-corp` blocks nothing it loads.
+const ISOLATION: [(&str, &str); 2] = [
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Embedder-Policy", "require-corp"),
+];
+
+/// [`ISOLATION`] as response header lines.
+fn isolation_header_lines() -> String {
+    ISOLATION
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect()
+}
+
+/// [`ISOLATION`] in the `_headers` format of static hosts, for every path.
+pub fn isolation_headers_file() -> String {
+    let lines: String = ISOLATION
+        .iter()
+        .map(|(name, value)| format!("  {name}: {value}\n"))
+        .collect();
+    format!("/*\n{lines}")
+}
 
 fn mime(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
@@ -65,9 +92,10 @@ fn respond(stream: &mut TcpStream, site: &Path) -> std::io::Result<()> {
             "text/plain",
         ),
     };
+    let isolation = isolation_header_lines();
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nContent-Security-Policy: {CSP}\r\n\
-X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+{isolation}X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes())?;
