@@ -126,9 +126,15 @@ macro_rules! packed_gemm {
 packed_gemm!(packed_sgemm, f32, matrixmultiply::sgemm);
 packed_gemm!(packed_dgemm, f64, matrixmultiply::dgemm);
 
+/// Widest product (columns of `c`) that the host runs with the unpacked
+/// kernel; wider ones go to `matrixmultiply`, whose packing pays off there.
+#[cfg(target_arch = "x86_64")]
+const UNPACKED_MAX_COLS: usize = 32;
+
 /// f32 products: in wasm the unpacked kernel of [`crate::tiled_gemm`], which
-/// is faster at this network's sizes; natively `matrixmultiply`, whose
-/// packed AVX kernels an AVX version of that kernel did not clearly beat.
+/// is faster at this network's sizes; natively its AVX2 + FMA version for
+/// products up to [`UNPACKED_MAX_COLS`] wide on hosts that have those, and
+/// `matrixmultiply` for the rest.
 #[allow(clippy::too_many_arguments)]
 fn sgemm(
     m: usize,
@@ -143,14 +149,33 @@ fn sgemm(
     c: &mut [f32],
     c_strides: (isize, isize),
 ) {
-    if cfg!(target_arch = "wasm32") && c_strides == (n as isize, 1) {
-        let us = |s: (isize, isize)| (s.0 as usize, s.1 as usize);
+    let us = |s: (isize, isize)| (s.0 as usize, s.1 as usize);
+    let c_rows = c_strides == (n as isize, 1);
+    if cfg!(target_arch = "wasm32") && c_rows {
         crate::tiled_gemm::sgemm(m, k, n, alpha, a, us(a_strides), b, us(b_strides), beta, c);
-    } else {
-        packed_sgemm(
-            m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides,
-        );
+        return;
     }
+    #[cfg(target_arch = "x86_64")]
+    if c_rows
+        && n <= UNPACKED_MAX_COLS
+        && crate::tiled_gemm::sgemm_avx2(
+            m,
+            k,
+            n,
+            alpha,
+            a,
+            us(a_strides),
+            b,
+            us(b_strides),
+            beta,
+            c,
+        )
+    {
+        return;
+    }
+    packed_sgemm(
+        m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides,
+    );
 }
 
 impl_real!(
