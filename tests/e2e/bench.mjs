@@ -39,6 +39,13 @@ for (const [name, hash, steps, fid] of speed ? configs : []) {
     alone.push((await run(hash.replace('SEED', seed), steps, false, true)).stepsPerS);
   }
   const rate = median(results.map((r) => r.stepsPerS));
+  // Where a split step's time goes (shared memory only): the worker's
+  // own share, its wait for the helper, and the helper's share.
+  const split = results.filter((r) => r.perStep);
+  if (split.length) {
+    const ms = (key) => median(split.map((r) => r.perStep[key])).toFixed(2);
+    console.log(`  ${name}: a split step's worker share ${ms('own')} ms, then its wait for the helper ${ms('wait')} ms; the helper's share ${ms('helper')} ms (medians of the runs)`);
+  }
   let ttf = null;
   if (fid) {
     results.forEach((r, i) => console.log(`  fast seed ${i + 1}: ${r.timeToFidelity === null ? 'bar not reached within the schedule' : `bar reached at step ${r.stepsToFidelity} after ${r.timeToFidelity.toFixed(2)} s (checked every ${r.checkEvery} steps)`}; 2000 samples in ${r.sampleMs.toFixed(1)} ms (median of 5; the first draw, which sizes the buffers, ${r.firstSampleMs.toFixed(1)} ms)`));

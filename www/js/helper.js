@@ -40,6 +40,7 @@ function serve(s) {
       continue;
     }
     s.seenShare = share;
+    const started = performance.now();
     try {
       trainer.generatedShare(Atomics.load(ctl, C.STEP), s.packet);
       const rows = waitForChange(ctl, C.ROWS, s.seenRows, performance.now() + ROWS_PATIENCE_MS);
@@ -47,6 +48,7 @@ function serve(s) {
       s.seenRows = rows;
       s.grads.set(trainer.reconstructedShare(s.z));
       s.losses.set(trainer.inverseLosses());
+      s.losses[2] = performance.now() - started;
     } catch (err) {
       Atomics.store(ctl, C.FAILED, 1);
       bump(ctl, C.REPLY);

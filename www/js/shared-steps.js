@@ -9,8 +9,8 @@
 // spinning for a moment keeps both threads running: in the same minutes
 // `fast` went from 100-133 to 128-185 steps/s.
 //
-// One buffer per network holds counters, the two inverse-share losses and
-// three areas: the step packet (weights and batch, written by the worker),
+// One buffer per network holds counters, the two inverse-share losses (and
+// the helper's time on the share, for the bench's breakdown) and three areas: the step packet (weights and batch, written by the worker),
 // the z rows of its forward pass, and the helper's gradient. Each side
 // writes an area and then bumps its counter; the other waits for the
 // counter to change, so no area is ever written while it is read.
@@ -26,7 +26,7 @@ export const C = {
   FAILED: 6,   // set by the helper when a share threw
 };
 const CTL_BYTES = 32;
-const LOSSES_BYTES = 16;
+const LOSSES_BYTES = 24;  // rec, x, helper's milliseconds
 
 /** How long a waiting side spins before it sleeps: longer than the usual
  * wait within a step (0.1-1 ms), short next to a pause for a snapshot. */
@@ -44,7 +44,7 @@ export function views(sab, packetLen, zLen, gradLen) {
   return {
     sab, packetLen, zLen, gradLen,
     ctl: new Int32Array(sab, 0, CTL_BYTES / 4),
-    losses: new Float64Array(sab, CTL_BYTES, 2),
+    losses: new Float64Array(sab, CTL_BYTES, 3),
     packet: area(packetLen),
     z: area(zLen),
     grads: area(gradLen),

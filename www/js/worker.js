@@ -97,6 +97,9 @@ const helper = {
   waiting: null,
   shared: null,     // the memory steps go through, for the network the helper holds
   sharedCount: 0,
+  // Milliseconds of the shared steps: this worker's own share, its wait
+  // for the helper, and the helper's share (for the bench's breakdown).
+  timing: { steps: 0, own: 0, wait: 0, helper: 0 },
 
   /** Whether steps go through shared memory: only a page isolated across
    * origins may share it (the server sends the headers for it). */
@@ -165,6 +168,7 @@ const helper = {
     bump(s.ctl, C.ROWS);
     t.forwardLosses();
     t.prefetchBatch();
+    const ownDone = performance.now();
     const reply = waitForChange(s.ctl, C.REPLY, s.seenReply, started + patienceMs);
     if (reply === null || Atomics.load(s.ctl, C.FAILED)) {
       this.fail();
@@ -173,7 +177,13 @@ const helper = {
       return t.finishStep(grads, rec, x);
     }
     s.seenReply = reply;
-    slowestShareMs = Math.max(slowestShareMs, performance.now() - started);
+    const now = performance.now();
+    slowestShareMs = Math.max(slowestShareMs, now - started);
+    const tm = this.timing;
+    tm.steps += 1;
+    tm.own += ownDone - started;
+    tm.wait += now - ownDone;
+    tm.helper += s.losses[2];
     return t.finishStep(s.grads, s.losses[0], s.losses[1]);
   },
 
@@ -469,9 +479,12 @@ const handlers = {
     const train = alone ? async (n) => t.train(n) : (n) => trainExclusive(t, n);
     if (!alone) await helperReady(t);
     await train(3);
+    helper.timing = { steps: 0, own: 0, wait: 0, helper: 0 };
     const t0 = performance.now();
     await train(steps);
     const stepsPerS = steps / ((performance.now() - t0) / 1000);
+    const tm = helper.timing;
+    const perStep = tm.steps ? { own: tm.own / tm.steps, wait: tm.wait / tm.steps, helper: tm.helper / tm.steps } : null;
     let timeToFidelity = null, stepsToFidelity = null;
     if (toFidelity) {
       const f = new WasmTrainer(hash);
@@ -499,7 +512,7 @@ const handlers = {
     const sampleMs = drawMs.slice(1).sort((a, b) => a - b)[2];
     release(t);
     const transport = alone ? 'one worker' : helper.sharesMemory ? 'shared memory' : 'messages';
-    postMessage({ type: 'bench', id, transport, stepsPerS, timeToFidelity, stepsToFidelity, checkEvery: FIDELITY_CHECK_EVERY, sampleMs, firstSampleMs });
+    postMessage({ type: 'bench', id, transport, perStep, stepsPerS, timeToFidelity, stepsToFidelity, checkEvery: FIDELITY_CHECK_EVERY, sampleMs, firstSampleMs });
   },
 };
 
