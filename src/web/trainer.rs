@@ -170,7 +170,7 @@ impl WasmTrainer {
     #[wasm_bindgen(js_name = finishStep)]
     pub fn finish_step(
         &mut self,
-        grads: &[f32],
+        grads: &Float32Array,
         loss_rec: f64,
         loss_x: f64,
     ) -> Result<Float32Array, JsError> {
@@ -178,14 +178,16 @@ impl WasmTrainer {
             JsError::new("finishStep needs beginStep, forwardPass and forwardLosses first")
         })?;
         let own = self.inner.inverse_grads_mut();
-        if grads.len() != own.len() {
+        if grads.length() as usize != own.len() {
             return Err(JsError::new(&format!(
                 "the helper sent {} gradients for {} weights",
-                grads.len(),
+                grads.length(),
                 own.len()
             )));
         }
-        own.copy_from_slice(grads);
+        // Straight from the helper's array (shared memory or a message)
+        // into the trainer: one copy.
+        grads.copy_to(own);
         losses.add_inverse_share(&Losses {
             rec: loss_rec,
             x: loss_x,
@@ -198,24 +200,27 @@ impl WasmTrainer {
     /// In the helper: the first part of the inverse share of step `step`
     /// (L_x), on a packet from `beginStep` of a trainer with this network.
     #[wasm_bindgen(js_name = generatedShare)]
-    pub fn generated_share(&mut self, step: f64, packet: &[f32]) -> Result<(), JsError> {
+    pub fn generated_share(&mut self, step: f64, packet: &Float32Array) -> Result<(), JsError> {
         self.generated = None;
         let n_params = self.inner.params().len();
         let batch = self.inner.inverse_share_batch_mut();
         let len = n_params + batch.iter().map(|b| b.len()).sum::<usize>();
-        if packet.len() != len {
+        if packet.length() as usize != len {
             return Err(JsError::new(&format!(
                 "a step packet of {} values, where this network needs {len}",
-                packet.len()
+                packet.length()
             )));
         }
-        let (weights, mut rest) = packet.split_at(n_params);
+        // Each part straight from the packet into its buffer: one copy.
+        let mut at = n_params as u32;
         for part in batch {
-            let (head, tail) = rest.split_at(part.len());
-            part.copy_from_slice(head);
-            rest = tail;
+            let end = at + part.len() as u32;
+            packet.subarray(at, end).copy_to(part);
+            at = end;
         }
-        self.inner.params_mut().copy_from_slice(weights);
+        packet
+            .subarray(0, n_params as u32)
+            .copy_to(self.inner.params_mut());
         self.generated = Some(self.inner.generated_share(step as u64));
         Ok(())
     }
@@ -224,7 +229,11 @@ impl WasmTrainer {
     /// the z rows of the worker's `forwardPass`; returns the inverse
     /// share's gradient (its losses are then `inverseLosses`).
     #[wasm_bindgen(js_name = reconstructedShare)]
-    pub fn reconstructed_share(&mut self, z: &[f32]) -> Result<Float32Array, JsError> {
+    pub fn reconstructed_share(
+        &mut self,
+        z: &[f32],
+        into: Option<Float32Array>,
+    ) -> Result<Float32Array, JsError> {
         let generated = self
             .generated
             .take()
@@ -239,7 +248,20 @@ impl WasmTrainer {
         self.inner.set_reconstruction_z(z);
         let l = generated.with_inverse_share(&self.inner.reconstructed_share());
         self.inverse_losses = [l.rec, l.x];
-        Ok(Float32Array::from(self.inner.inverse_grads()))
+        let grads = self.inner.inverse_grads();
+        // `into`: the gradient area of the memory the two workers share.
+        match into {
+            Some(area) if area.length() as usize == grads.len() => {
+                area.copy_from(grads);
+                Ok(area)
+            }
+            Some(area) => Err(JsError::new(&format!(
+                "{} gradients do not fit an area of {}",
+                grads.len(),
+                area.length()
+            ))),
+            None => Ok(Float32Array::from(grads)),
+        }
     }
 
     /// The inverse share of the step begun here with `beginStep`, on this

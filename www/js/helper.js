@@ -46,7 +46,7 @@ function serve(s) {
       const rows = waitForChange(ctl, C.ROWS, s.seenRows, performance.now() + ROWS_PATIENCE_MS);
       if (rows === null) break;
       s.seenRows = rows;
-      s.grads.set(trainer.reconstructedShare(s.z));
+      trainer.reconstructedShare(s.z, s.grads);
       s.losses.set(trainer.inverseLosses());
       s.losses[2] = performance.now() - started;
     } catch (err) {
@@ -81,7 +81,7 @@ self.onmessage = async (e) => {
     } else if (m.type === 'share') {
       trainer.generatedShare(m.step, m.packet);
     } else if (m.type === 'rows') {
-      const grads = trainer.reconstructedShare(m.z);
+      const grads = trainer.reconstructedShare(m.z, null);
       postMessage({ type: 'share', generation: m.generation, grads, losses: trainer.inverseLosses() }, [grads.buffer]);
     }
   } catch (err) {
