@@ -6,6 +6,7 @@
 //! cost nothing. The core is generic over `Real` so that training runs in f32
 //! while the gradient checks run the very same code in f64.
 
+use crate::tiled_gemm::Kernel;
 use num_traits::{Float, FromPrimitive};
 use std::fmt::Debug;
 use std::ops::{AddAssign, MulAssign, SubAssign};
@@ -131,10 +132,25 @@ packed_gemm!(packed_dgemm, f64, matrixmultiply::dgemm);
 #[cfg(target_arch = "x86_64")]
 const UNPACKED_MAX_COLS: usize = 32;
 
-/// f32 products: in wasm the unpacked kernel of [`crate::tiled_gemm`], which
-/// is faster at this network's sizes; natively its AVX2 + FMA version for
-/// products up to [`UNPACKED_MAX_COLS`] wide on hosts that have those, and
-/// `matrixmultiply` for the rest.
+/// The unpacked kernel of [`crate::tiled_gemm`] for a product `n` columns
+/// wide, where it is the faster one: always in wasm; natively its AVX2 +
+/// FMA version for products up to [`UNPACKED_MAX_COLS`] wide, on hosts
+/// that have those. None: `matrixmultiply`.
+fn unpacked_kernel(n: usize) -> Option<Kernel> {
+    if cfg!(target_arch = "wasm32") {
+        return Some(Kernel::Default);
+    }
+    #[cfg(target_arch = "x86_64")]
+    if n <= UNPACKED_MAX_COLS {
+        return Kernel::avx2();
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = n; // the width matters only where a host kernel exists
+    None
+}
+
+/// f32 products: [`unpacked_kernel`] where it applies (and `c` has
+/// contiguous rows), `matrixmultiply` for the rest.
 #[allow(clippy::too_many_arguments)]
 fn sgemm(
     m: usize,
@@ -149,16 +165,10 @@ fn sgemm(
     c: &mut [f32],
     c_strides: (isize, isize),
 ) {
-    let us = |s: (isize, isize)| (s.0 as usize, s.1 as usize);
-    let c_rows = c_strides == (n as isize, 1);
-    if cfg!(target_arch = "wasm32") && c_rows {
-        crate::tiled_gemm::sgemm(m, k, n, alpha, a, us(a_strides), b, us(b_strides), beta, c);
-        return;
-    }
-    #[cfg(target_arch = "x86_64")]
-    if c_rows
-        && n <= UNPACKED_MAX_COLS
-        && crate::tiled_gemm::sgemm_avx2(
+    if let Some(kernel) = unpacked_kernel(n).filter(|_| c_strides == (n as isize, 1)) {
+        let us = |s: (isize, isize)| (s.0 as usize, s.1 as usize);
+        crate::tiled_gemm::sgemm(
+            kernel,
             m,
             k,
             n,
@@ -169,13 +179,12 @@ fn sgemm(
             us(b_strides),
             beta,
             c,
-        )
-    {
-        return;
+        );
+    } else {
+        packed_sgemm(
+            m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides,
+        );
     }
-    packed_sgemm(
-        m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides,
-    );
 }
 
 impl_real!(

@@ -203,12 +203,50 @@ thread_local! {
     static TRANSPOSED: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Which lanes a product runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// simd128 in wasm, 4-lane arrays elsewhere: what the wasm build computes.
+    Default,
+    /// AVX2 + FMA (see [`Kernel::avx2`]).
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+}
+
+impl Kernel {
+    /// AVX2 + FMA, if the host has them (the answer is cached after the
+    /// first call).
+    #[cfg(target_arch = "x86_64")]
+    pub fn avx2() -> Option<Kernel> {
+        host_has_avx2_fma().then_some(Kernel::Avx2)
+    }
+
+    /// The function that runs the tiles with these lanes.
+    fn product(self) -> unsafe fn(&Operands) {
+        match self {
+            Kernel::Default => default_product,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => {
+                assert!(host_has_avx2_fma(), "this host has no AVX2 + FMA");
+                avx2_product
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn host_has_avx2_fma() -> bool {
+    is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
+}
+
 /// `c = alpha * a * b + beta * c` for `a` (`m x k`, element `(i, l)` at
 /// `i * a_strides.0 + l * a_strides.1`), `b` (`k x n`, any strides) and a
-/// row-major `c` (`m x n`, contiguous rows). With `beta == 0`, `c` is not
-/// read, as in BLAS. Panics if an operand does not fit its slice.
+/// row-major `c` (`m x n`, contiguous rows), on the lanes of `kernel`.
+/// With `beta == 0`, `c` is not read, as in BLAS. Panics if an operand
+/// does not fit its slice.
 #[allow(clippy::too_many_arguments)]
 pub fn sgemm(
+    kernel: Kernel,
     m: usize,
     k: usize,
     n: usize,
@@ -220,44 +258,51 @@ pub fn sgemm(
     beta: f32,
     c: &mut [f32],
 ) {
-    gemm_with(
-        default_product,
-        (m, k, n),
-        (alpha, beta),
-        (a, a_strides),
-        (b, b_strides),
-        c,
-    )
-}
-
-/// [`sgemm`] with AVX2 and FMA, if the host has them; false (and nothing
-/// done) if not.
-#[cfg(target_arch = "x86_64")]
-#[allow(clippy::too_many_arguments)]
-pub fn sgemm_avx2(
-    m: usize,
-    k: usize,
-    n: usize,
-    alpha: f32,
-    a: &[f32],
-    a_strides: (usize, usize),
-    b: &[f32],
-    b_strides: (usize, usize),
-    beta: f32,
-    c: &mut [f32],
-) -> bool {
-    if !(is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")) {
-        return false;
+    if m == 0 || n == 0 {
+        return;
     }
-    gemm_with(
-        avx2_product,
-        (m, k, n),
-        (alpha, beta),
-        (a, a_strides),
-        (b, b_strides),
-        c,
-    );
-    true
+    assert!(c.len() >= m * n, "c of {m}x{n} does not fit in {}", c.len());
+    if k > 0 {
+        let last_a = (m - 1) * a_strides.0 + (k - 1) * a_strides.1;
+        let last_b = (k - 1) * b_strides.0 + (n - 1) * b_strides.1;
+        assert!(last_a < a.len(), "a of {m}x{k} does not fit in {}", a.len());
+        assert!(last_b < b.len(), "b of {k}x{n} does not fit in {}", b.len());
+    }
+    let product = kernel.product();
+    let run = |b: &[f32], ldb: usize, c: &mut [f32]| {
+        let op = Operands {
+            m,
+            k,
+            n,
+            alpha,
+            beta,
+            a: a.as_ptr(),
+            a_strides,
+            b: b.as_ptr(),
+            ldb,
+            c: c.as_mut_ptr(),
+        };
+        // SAFETY: the extents were checked above (and `b` is either the
+        // caller's or a full row-major copy of it); `c` is a unique borrow;
+        // `Kernel::product` checked that the host runs `product`.
+        unsafe { product(&op) }
+    };
+    if b_strides.1 == 1 || k == 0 {
+        run(b, b_strides.0, c);
+        return;
+    }
+    TRANSPOSED.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.len() < k * n {
+            t.resize(k * n, 0.0);
+        }
+        for l in 0..k {
+            for j in 0..n {
+                t[l * n + j] = b[l * b_strides.0 + j * b_strides.1];
+            }
+        }
+        run(&t, n, c);
+    });
 }
 
 /// The tiles of one product with this build's default lanes.
@@ -279,62 +324,6 @@ unsafe fn default_product(op: &Operands) {
 #[target_feature(enable = "avx2,fma")]
 unsafe fn avx2_product(op: &Operands) {
     op.product::<Avx2>();
-}
-
-/// Checks the extents, brings a transposed `b` into row-major order and
-/// runs `product` on the three operands.
-fn gemm_with(
-    product: unsafe fn(&Operands),
-    (m, k, n): (usize, usize, usize),
-    (alpha, beta): (f32, f32),
-    (a, a_strides): (&[f32], (usize, usize)),
-    (b, b_strides): (&[f32], (usize, usize)),
-    c: &mut [f32],
-) {
-    if m == 0 || n == 0 {
-        return;
-    }
-    assert!(c.len() >= m * n, "c of {m}x{n} does not fit in {}", c.len());
-    if k > 0 {
-        let last_a = (m - 1) * a_strides.0 + (k - 1) * a_strides.1;
-        let last_b = (k - 1) * b_strides.0 + (n - 1) * b_strides.1;
-        assert!(last_a < a.len(), "a of {m}x{k} does not fit in {}", a.len());
-        assert!(last_b < b.len(), "b of {k}x{n} does not fit in {}", b.len());
-    }
-    let run = |b: &[f32], ldb: usize, c: &mut [f32]| {
-        let op = Operands {
-            m,
-            k,
-            n,
-            alpha,
-            beta,
-            a: a.as_ptr(),
-            a_strides,
-            b: b.as_ptr(),
-            ldb,
-            c: c.as_mut_ptr(),
-        };
-        // SAFETY: the extents were checked above (and `b` is either the
-        // caller's or a full row-major copy of it); `c` is a unique borrow;
-        // `product` needs no more of the host than its caller checked.
-        unsafe { product(&op) }
-    };
-    if b_strides.1 == 1 || k == 0 {
-        run(b, b_strides.0, c);
-        return;
-    }
-    TRANSPOSED.with(|t| {
-        let mut t = t.borrow_mut();
-        if t.len() < k * n {
-            t.resize(k * n, 0.0);
-        }
-        for l in 0..k {
-            for j in 0..n {
-                t[l * n + j] = b[l * b_strides.0 + j * b_strides.1];
-            }
-        }
-        run(&t, n, c);
-    });
 }
 
 /// Raw views of the three operands of one product, `b` row-major with row
@@ -488,30 +477,13 @@ mod tests {
             .collect()
     }
 
-    type Kernel = fn(
-        usize,
-        usize,
-        usize,
-        f32,
-        &[f32],
-        (usize, usize),
-        &[f32],
-        (usize, usize),
-        f32,
-        &mut [f32],
-    );
-
-    /// The products to check: this build's default, and AVX2 + FMA where
-    /// the host has them.
-    fn kernels() -> Vec<(&'static str, Kernel)> {
+    /// The kernels to check: this build's default, and AVX2 + FMA where the
+    /// host has them.
+    fn kernels() -> Vec<Kernel> {
         #[allow(unused_mut)]
-        let mut k: Vec<(&'static str, Kernel)> = vec![("default", sgemm)];
+        let mut k = vec![Kernel::Default];
         #[cfg(target_arch = "x86_64")]
-        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-            k.push(("avx2", |m, k, n, alpha, a, sa, b, sb, beta, c| {
-                assert!(sgemm_avx2(m, k, n, alpha, a, sa, b, sb, beta, c));
-            }));
-        }
+        k.extend(Kernel::avx2());
         k
     }
 
@@ -545,13 +517,12 @@ mod tests {
                             if beta == 0.0 {
                                 c.fill(f32::NAN); // must not be read
                             }
-                            kernel.1(m, k, n, alpha, &a, sa, &b, sb, beta, &mut c);
+                            sgemm(kernel, m, k, n, alpha, &a, sa, &b, sb, beta, &mut c);
                             let want = naive((m, k, n), alpha, &a, sa, &b, sb, beta, &c0);
                             for (got, want) in c.iter().zip(&want) {
                                 assert!(
                                     (*got as f64 - want).abs() <= 1e-5 * (1.0 + want.abs()),
-                                    "{} {m}x{k}x{n} {sa:?} {sb:?} alpha {alpha} beta {beta}: {got} vs {want}",
-                                    kernel.0
+                                    "{kernel:?} {m}x{k}x{n} {sa:?} {sb:?} alpha {alpha} beta {beta}: {got} vs {want}"
                                 );
                             }
                             checked += 1;
@@ -568,6 +539,7 @@ mod tests {
         let r = std::panic::catch_unwind(|| {
             let mut c = vec![0.0; 4];
             sgemm(
+                Kernel::Default,
                 2,
                 3,
                 2,
