@@ -10,8 +10,9 @@
 // `fast` went from 100-133 to 128-185 steps/s.
 //
 // One buffer per network holds counters, the two inverse-share losses (and
-// the helper's time on the share, for the bench's breakdown) and three areas: the step packet (weights and batch, written by the worker),
-// the z rows of its forward pass, and the helper's gradient. Each side
+// the helper's time on the share, for the bench's breakdown) and three
+// areas: the step packet (weights and batch, written by the worker), the
+// z rows of its forward pass, and the helper's gradient. Each side
 // writes an area and then bumps its counter; the other waits for the
 // counter to change, so no area is ever written while it is read.
 

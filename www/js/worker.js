@@ -99,7 +99,11 @@ const helper = {
   sharedCount: 0,
   // Milliseconds of the shared steps: this worker's own share, its wait
   // for the helper, and the helper's share (for the bench's breakdown).
-  timing: { steps: 0, own: 0, wait: 0, helper: 0 },
+  timing: null,
+
+  resetTiming() {
+    this.timing = { steps: 0, own: 0, wait: 0, helper: 0 };
+  },
 
   /** Whether steps go through shared memory: only a page isolated across
    * origins may share it (the server sends the headers for it). */
@@ -172,9 +176,8 @@ const helper = {
     const reply = waitForChange(s.ctl, C.REPLY, s.seenReply, started + patienceMs);
     if (reply === null || Atomics.load(s.ctl, C.FAILED)) {
       this.fail();
-      const grads = t.inverseShareHere(step);
-      const [rec, x] = t.inverseLosses();
-      return t.finishStep(grads, rec, x);
+      const share = inverseShareHere(t, step);
+      return t.finishStep(share.grads, share.losses[0], share.losses[1]);
     }
     s.seenReply = reply;
     const now = performance.now();
@@ -258,6 +261,7 @@ const helper = {
     }
   },
 };
+helper.resetTiming();
 helper.start();
 
 // How long a step waits for the helper before going on alone: this plus
@@ -288,12 +292,18 @@ async function trainSteps(t, count) {
     }
     if (t.freed) return null;  // replaced (reset, load) while waiting
     if (share) slowestShareMs = Math.max(slowestShareMs, performance.now() - started);
-    else share = { grads: t.inverseShareHere(step), losses: t.inverseLosses() };
+    else share = inverseShareHere(t, step);
     const row = t.finishStep(share.grads, share.losses[0], share.losses[1]);
     rows ??= new Float32Array(count * row.length);  // laid out as `train` lays them
     rows.set(row, i * row.length);
   }
   return { rows, split: true, transport: 'messages' };
+}
+
+/** The inverse share of step `step` run here, when the helper is gone: its
+ * gradient and losses, as the helper would have sent them. */
+function inverseShareHere(t, step) {
+  return { grads: t.inverseShareHere(step), losses: t.inverseLosses() };
 }
 
 /** `count` steps of `t` split through shared memory (the rest here alone
@@ -479,7 +489,7 @@ const handlers = {
     const train = alone ? async (n) => t.train(n) : (n) => trainExclusive(t, n);
     if (!alone) await helperReady(t);
     await train(3);
-    helper.timing = { steps: 0, own: 0, wait: 0, helper: 0 };
+    helper.resetTiming();
     const t0 = performance.now();
     await train(steps);
     const stepsPerS = steps / ((performance.now() - t0) / 1000);
