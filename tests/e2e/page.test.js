@@ -86,6 +86,29 @@ test('training goes on in one worker when the helper stops, with the same losses
   await context.close();
 });
 
+test('a share that fails in the helper finishes in the worker, with the same losses, by either transport', async () => {
+  const hash = '#preset=fast&labels=some&seed=5&batch=128';
+  for (const [isolated, transport] of [[true, 'shared memory'], [false, 'messages']]) {
+    const { page, errors, context } = await openPage(browser, hash, { isolated });
+    await until(page, (s) => s.helperReady, 20000, 'the helper worker');
+    let s = await stepTo(page, 10);
+    assert.equal(s.cores, 2, `steps split across two workers (${transport})`);
+    assert.equal(s.transport, transport);
+    // Between steps the helper goes back to its messages within 50 ms
+    // (IDLE_MS), where the request reaches it before the next step does.
+    await page.waitForTimeout(300);
+    await page.evaluate(() => window.innPlayground.failHelperShare());
+    s = await stepTo(page, 11);
+    const target = s.step + 10;
+    s = await stepTo(page, target);
+    assert.equal(s.cores, 1, `steps in one worker after the failed share (${transport})`);
+    const loss = await page.evaluate((n) => window.innPlayground.lossAt(n), target);
+    assert.deepEqual(loss, await lossAlone(page, hash, target), `the same losses as one worker alone (${transport})`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test('a share link restores the configuration and reproduces the loss at step 50', async () => {
   const hash = '#preset=fast&labels=all&seed=9&batch=128&lr=0.002';
   const run = async (isolated = true) => {

@@ -36,6 +36,9 @@ export function installApi(app, { request, FIELDS }) {
     /** Stops the training worker's helper as if it had crashed (training
      * goes on in one worker, with the same results). */
     stopHelper() { app.worker.postMessage({ type: 'stopHelper' }); },
+    /** Makes the helper's next share throw (the step finishes in the
+     * training worker, and training goes on there, with the same results). */
+    failHelperShare() { app.worker.postMessage({ type: 'failHelperShare' }); },
     /** Posterior samples: a Float32Array of x0, x1 pairs. */
     async samples(label, n) { return (await request('samples', { label, n })).data; },
   };

@@ -20,7 +20,16 @@ const ROWS_PATIENCE_MS = 10000;
 let trainer = null;
 let generation = -1;  // of the network `trainer` holds
 let shared = null;  // views of the buffer steps come through, and its id
+let failNextShare = false;  // set by a test: the next share throws
 const ready = init();
+
+/** Throws if a test asked the next share to fail: the worker must then
+ * finish the step itself, with the same bits. */
+function failIfAsked() {
+  if (!failNextShare) return;
+  failNextShare = false;
+  throw new Error('the helper failed a share on request');
+}
 
 /** Runs the shares that come through `s` until none has come for IDLE_MS
  * or the worker drops the buffer. */
@@ -42,6 +51,7 @@ function serve(s) {
     s.seenShare = share;
     const started = performance.now();
     try {
+      failIfAsked();
       trainer.generatedShare(Atomics.load(ctl, C.STEP), s.packet);
       const rows = waitForChange(ctl, C.ROWS, s.seenRows, performance.now() + ROWS_PATIENCE_MS);
       if (rows === null) break;
@@ -78,7 +88,10 @@ self.onmessage = async (e) => {
         shared = { ...views(m.sab, ...m.sizes), id: m.id, seenShare: 0, seenRows: 0 };
       }
       serve(shared);
+    } else if (m.type === 'failNextShare') {
+      failNextShare = true;
     } else if (m.type === 'share') {
+      failIfAsked();
       trainer.generatedShare(m.step, m.packet);
     } else if (m.type === 'rows') {
       const grads = trainer.reconstructedShare(m.z, null);

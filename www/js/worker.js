@@ -457,6 +457,9 @@ const handlers = {
   exportModel() { postMessage({ type: 'model', text: trainer.modelJson() }); },
   /** Stops the helper worker as if it had crashed: training goes on here. */
   stopHelper() { helper.fail(); },
+  /** Makes the helper's next share throw, as a bug in it would: that step
+   * finishes here, and training goes on in this worker. */
+  failHelperShare() { helper.worker?.postMessage({ type: 'failNextShare' }); },
   /** Soak (cargo xtask bench --soak N): trains up to N steps, or for at
    * most `maxSeconds`, and reports the wasm memory at the start, along the
    * way and at the end. */
