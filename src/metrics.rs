@@ -65,47 +65,58 @@ pub const FIDELITY_BAR: FidelityBar = FidelityBar {
 };
 
 impl FidelityBar {
-    /// The reasons `s` misses the bar; empty when it passes.
+    /// The reasons `s` misses the bar, each naming its label; empty when it
+    /// passes.
+    pub fn failures(&self, s: &LabelScore) -> Vec<String> {
+        self.misses(s)
+            .into_iter()
+            .map(|m| format!("label {}: {m}", s.label))
+            .collect()
+    }
+
+    /// The reasons `s` misses the bar, without the label (the page names
+    /// it by its colour); empty when it passes.
     // Negated comparisons on purpose: a NaN score must fail every check.
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    pub fn failures(&self, s: &LabelScore) -> Vec<String> {
+    pub fn misses(&self, s: &LabelScore) -> Vec<String> {
         let mut f = Vec::new();
         if !(s.in_correct >= self.min_in_correct) {
-            f.push(format!(
-                "label {}: {:.1}% in a correct mode",
-                s.label,
-                100.0 * s.in_correct
-            ));
+            f.push(format!("{:.1}% in a correct mode", 100.0 * s.in_correct));
         }
         if !(s.in_wrong <= self.max_in_wrong) {
-            f.push(format!(
-                "label {}: {:.1}% in a wrong mode",
-                s.label,
-                100.0 * s.in_wrong
-            ));
+            f.push(format!("{:.1}% in a wrong mode", 100.0 * s.in_wrong));
         }
         if !(s.max_mass_error <= self.max_mass_error) {
-            f.push(format!(
-                "label {}: mass error {:.3}",
-                s.label, s.max_mass_error
-            ));
+            f.push(format!("mass error {:.3}", s.max_mass_error));
         }
         for m in &s.modes {
             let (lo, hi) = self.spread_range;
             if !(m.spread_ratio >= lo && m.spread_ratio <= hi) {
-                f.push(format!(
-                    "label {} mode {}: spread {:.2}",
-                    s.label, m.mode, m.spread_ratio
-                ));
+                f.push(format!("mode {}: spread {:.2}", m.mode, m.spread_ratio));
             }
             if !(m.centre_offset <= self.max_centre_offset) {
                 f.push(format!(
-                    "label {} mode {}: centre off by {:.3}",
-                    s.label, m.mode, m.centre_offset
+                    "mode {}: centre off by {:.3}",
+                    m.mode, m.centre_offset
                 ));
             }
         }
         f
+    }
+
+    /// The bar in words, for the page.
+    pub fn describe(&self) -> String {
+        format!(
+            "at least {:.0}% of samples in a correct mode and at most {:.0}% in a wrong one; \
+             each mode's share within {} of the exact posterior's, its spread {}-{} times the exact one, \
+             its centre within {}",
+            100.0 * self.min_in_correct,
+            100.0 * self.max_in_wrong,
+            self.max_mass_error,
+            self.spread_range.0,
+            self.spread_range.1,
+            self.max_centre_offset
+        )
     }
 
     /// Whether every score passes.
@@ -278,6 +289,35 @@ mod tests {
             .failures(&score)
             .iter()
             .any(|f| f.contains("spread")));
+    }
+
+    #[test]
+    fn misses_name_what_fails_and_failures_add_the_label() {
+        let g = GaussianMixture::toy(LabelMap::Some);
+        let mut rng = Rng::new(6);
+        let wrong = g.sample_posterior(&mut rng, 1, 2000).unwrap();
+        let e = g.sample_posterior(&mut rng, 0, 2000).unwrap();
+        let score = score_label(&g, 0, &wrong, &e, None);
+        let misses = FIDELITY_BAR.misses(&score);
+        assert_eq!(misses[0], "0.0% in a correct mode");
+        assert!(misses[1].ends_with("% in a wrong mode"), "{misses:?}");
+        let failures = FIDELITY_BAR.failures(&score);
+        assert_eq!(failures.len(), misses.len());
+        assert_eq!(failures[0], "label 0: 0.0% in a correct mode");
+    }
+
+    #[test]
+    fn the_bar_in_words_gives_its_thresholds() {
+        let text = FIDELITY_BAR.describe();
+        for part in [
+            "93% of samples",
+            "1% in a wrong",
+            "within 0.03",
+            "0.8-1.25",
+            "within 0.08",
+        ] {
+            assert!(text.contains(part), "{part} not in {text}");
+        }
     }
 
     #[test]

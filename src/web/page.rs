@@ -39,6 +39,13 @@ pub fn with_setting_link(hash: &str, key: &str, value: &str) -> String {
     link_json(&state, &notices)
 }
 
+/// The fidelity bar in words: the bar every label of a trained network
+/// must clear in the core's tests, which the page checks while it trains.
+#[wasm_bindgen(js_name = fidelityBarText)]
+pub fn fidelity_bar_text() -> String {
+    crate::metrics::FIDELITY_BAR.describe()
+}
+
 /// The settings a link may carry with their type and range, as JSON.
 #[wasm_bindgen(js_name = settingsTable)]
 pub fn settings_table() -> String {

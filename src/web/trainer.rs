@@ -2,11 +2,13 @@
 
 use super::js_err;
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
-use crate::evaluate::{evaluate, evaluate_label, evaluate_latent};
+use crate::evaluate::{evaluate, evaluate_label, evaluate_latent, Evaluation};
 use crate::hash::parse_hash;
+use crate::metrics::{LabelScore, LatentHealth, FIDELITY_BAR};
 use crate::model_file::ModelFile;
 use crate::train::{Losses, SampleNoise, StepReport, Trainer};
 use js_sys::Float32Array;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Values per step in [`WasmTrainer::train`]'s result.
@@ -21,6 +23,43 @@ const LOSS_ROW_NAMES: [&str; LOSS_FIELDS] =
 #[wasm_bindgen(js_name = lossRowNames)]
 pub fn loss_row_names() -> String {
     LOSS_ROW_NAMES.join(",")
+}
+
+/// A label's score with what of it misses the fidelity bar: the page says
+/// when every colour has cleared the bar the core's tests hold it to.
+#[derive(Serialize)]
+struct ScoreAgainstBar<'a> {
+    #[serde(flatten)]
+    score: &'a LabelScore,
+    /// Empty when the label clears the bar.
+    bar_misses: Vec<String>,
+}
+
+impl<'a> ScoreAgainstBar<'a> {
+    fn new(score: &'a LabelScore) -> Self {
+        Self {
+            score,
+            bar_misses: FIDELITY_BAR.misses(score),
+        }
+    }
+}
+
+/// An [`Evaluation`] whose labels carry their misses of the bar.
+#[derive(Serialize)]
+struct EvaluationAgainstBar<'a> {
+    step: u64,
+    labels: Vec<ScoreAgainstBar<'a>>,
+    latent: &'a LatentHealth,
+}
+
+impl<'a> EvaluationAgainstBar<'a> {
+    fn new(e: &'a Evaluation) -> Self {
+        Self {
+            step: e.step,
+            labels: e.labels.iter().map(ScoreAgainstBar::new).collect(),
+            latent: &e.latent,
+        }
+    }
 }
 
 /// A trainer owned by the worker (or by its helper, which runs the
@@ -329,8 +368,9 @@ impl WasmTrainer {
         Float32Array::from(out.as_slice())
     }
 
-    /// Scores against the exact posterior, as JSON (see `inn eval`); the
-    /// MMD^2 only `with_mmd` (it costs O(n^2)).
+    /// Scores against the exact posterior, as JSON (see `inn eval`), each
+    /// label with what misses the fidelity bar (`bar_misses`); the MMD^2
+    /// only `with_mmd` (it costs O(n^2)).
     pub fn evaluate(&mut self, n: usize, seed: f64, with_mmd: bool) -> String {
         let e = evaluate(
             &mut self.inner,
@@ -339,7 +379,7 @@ impl WasmTrainer {
             SampleNoise::default(),
             with_mmd,
         );
-        serde_json::to_string(&e).unwrap_or_default()
+        serde_json::to_string(&EvaluationAgainstBar::new(&e)).unwrap_or_default()
     }
 
     /// One label's score as JSON (no MMD^2), from `n` samples: while
@@ -356,7 +396,7 @@ impl WasmTrainer {
             false,
         )
         .ok_or_else(|| JsError::new(&format!("label {label} is out of range")))?;
-        serde_json::to_string(&score).map_err(js_err)
+        serde_json::to_string(&ScoreAgainstBar::new(&score)).map_err(js_err)
     }
 
     /// The latent space's health as JSON, from `n` prior points.
@@ -378,7 +418,7 @@ impl WasmTrainer {
         );
         e.labels
             .iter()
-            .map(|l| crate::metrics::FIDELITY_BAR.failures(l).len())
+            .map(|l| FIDELITY_BAR.failures(l).len())
             .sum()
     }
 

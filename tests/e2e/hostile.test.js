@@ -81,6 +81,11 @@ test('a model exported from the page loads back; broken copies of it are refused
   await page.setInputFiles('#load-model', path);
   await page.waitForFunction(() => document.getElementById('notice-text').textContent.includes('Model loaded'), null, { timeout: 10000 });
   assert.equal((await status(page)).step, 5);
+  // The loaded network starts with no verdict on the fidelity bar; a step
+  // scores it afresh.
+  assert.equal(await page.getByTestId('bar-status').innerText(), 'Fidelity bar: not scored yet.');
+  await page.click('[data-testid=step]');
+  await page.waitForFunction(() => document.getElementById('bar-status').textContent.includes('at step 6 it misses'), null, { timeout: 10000 });
   await context.close();
 });
 

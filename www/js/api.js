@@ -29,6 +29,10 @@ export function installApi(app, { request, FIELDS }) {
         // isolated across origins), 'messages', or null (one worker).
         transport: app.transport,
         helperReady: app.helperReady,
+        // The fidelity bar: `first` is { step, seconds } of the first scores
+        // in which every label cleared it (null before); `misses` what
+        // misses it in the latest scores.
+        bar: app.bar ? { first: app.bar.first, misses: app.bar.misses } : null,
       };
     },
     /** The losses of one step (1-based), or null. */

@@ -8,6 +8,7 @@ import { drawData } from './views/data.js';
 import { drawForward } from './views/forward.js';
 import { drawLatent } from './views/latent.js';
 import { drawPosterior, describeModes, buildPicker } from './views/posterior.js';
+import { COLOUR_NAMES } from './views/plot2d.js';
 import { drawLosses } from './views/losses.js';
 import { installApi } from './api.js';
 
@@ -26,7 +27,7 @@ const app = {
   link: null, worker: null, running: false, step: 0, label: 0, labels: 'some', nLabels: 4, noise: 1,
   history: new Float64Array(0), rows: 0,
   rateMark: null, stepsPerS: null, cores: 1, transport: null, helperReady: false,
-  snapshot: null, evaluation: null, abc: null, exactScore: null, testPoints: null, testLabels: null,
+  snapshot: null, evaluation: null, abc: null, exactScore: null, testPoints: null, testLabels: null, bar: null,
   pauseClickedAt: 0, pauseLatencyMs: null, dirty: new Set(), lastDraw: 0, lastLossDraw: -Infinity, requests: new Map(), nextId: 1,
 };
 
@@ -96,11 +97,15 @@ function exactPanelScore() {
 }
 
 const handlers = {
-  ready(m) { app.step = m.step; app.nLabels = m.nLabels; statusLine(); },
+  ready(m) {
+    app.step = m.step; app.nLabels = m.nLabels; statusLine();
+    $('bar-definition').textContent = `The fidelity bar is the one the core's tests hold the network to, for every colour: ${wasm.fidelityBarText()}. `
+      + `While training, the page checks it every ${m.scoreMs / 1000} s on ${m.scoreSamples} samples per colour; the time counts training steps only.`;
+  },
   losses(m) { pushRows(m.rows); app.cores = m.split ? 2 : 1; app.transport = m.transport; },
   helper(m) { app.helperReady = m.ready; },
   snapshot(m) { app.snapshot = m; app.step = Math.max(app.step, m.step); app.dirty.add('forward').add('latent').add('posterior'); },
-  scores(m) { app.evaluation = m.evaluation; app.dirty.add('posterior'); },
+  scores(m) { app.evaluation = m.evaluation; noteBar(m); app.dirty.add('posterior').add('bar'); },
   paused(m) {
     if (app.pauseClickedAt) { app.pauseLatencyMs = performance.now() - app.pauseClickedAt; app.pauseClickedAt = 0; }
     app.step = m.step;
@@ -115,6 +120,7 @@ const handlers = {
   loadError(m) { showNotice(`The model file was not loaded: ${m.message}. The current model is kept.`); },
   loaded(m) {
     app.history = new Float64Array(FIELDS * 1024); app.rows = 0; app.step = m.step; app.dirty.add('losses');
+    app.bar = freshBar({ loaded: true }); app.dirty.add('bar');
     showNotice(`Model loaded (trained for ${m.step} steps). Training continues from it; the link still holds your settings.`);
   },
   model(m) { download(new Blob([m.text], { type: 'application/json' }), 'inn-model.json'); },
@@ -138,7 +144,7 @@ function reset() {
   app.nLabels = s.nLabels;
   app.label = Math.min(app.label, app.nLabels - 1);
   app.history = new Float64Array(FIELDS * 1024);
-  app.rows = 0; app.step = 0; app.snapshot = null; app.evaluation = null; app.abc = null;
+  app.rows = 0; app.step = 0; app.snapshot = null; app.evaluation = null; app.abc = null; app.bar = freshBar();
   const prior = wasm.priorSamples(app.labels, 800, 11);
   const pts = new Float32Array(1600), labels = new Uint8Array(800);
   for (let i = 0; i < 800; i++) { pts[2 * i] = prior[3 * i]; pts[2 * i + 1] = prior[3 * i + 1]; labels[i] = prior[3 * i + 2]; }
@@ -151,7 +157,38 @@ function reset() {
   exactPanelScore();
   runAbc();
   showControls();
-  for (const k of ['forward', 'latent', 'posterior', 'references', 'losses']) app.dirty.add(k);
+  for (const k of ['forward', 'latent', 'posterior', 'references', 'losses', 'bar']) app.dirty.add(k);
+}
+
+/** Where the network stands against the fidelity bar: the first scores in
+ * which every colour cleared it (step and training time), and what
+ * misses it in the latest scores. `loaded`: the network came from a model
+ * file, whose training time is not known. */
+const freshBar = ({ loaded = false } = {}) => ({ loaded, first: null, step: null, misses: null, summary: null });
+
+function noteBar(m) {
+  const labels = m.evaluation.labels;
+  const bar = app.bar;
+  bar.step = m.step;
+  bar.misses = labels.flatMap((l) => l.bar_misses.map((miss) => `${COLOUR_NAMES[l.label]}: ${miss}`));
+  // Per colour, its first miss and how many more: the line stays short.
+  bar.summary = labels.filter((l) => l.bar_misses.length).map((l) => {
+    const more = l.bar_misses.length - 1;
+    return `${COLOUR_NAMES[l.label]}: ${l.bar_misses[0]}${more ? ` (+${more} more)` : ''}`;
+  });
+  if (!bar.misses.length && labels.length === app.nLabels && !bar.first) {
+    bar.first = { step: m.step, seconds: m.trainedMs / 1000 };
+  }
+}
+
+function barText(bar) {
+  if (bar.step === null) return 'Fidelity bar: not scored yet.';
+  const now = bar.misses.length
+    ? `at step ${bar.step} it misses: ${bar.summary.join('; ')}.`
+    : `every colour clears it at step ${bar.step}.`;
+  if (!bar.first) return `Fidelity bar: not cleared yet; ${now}`;
+  const when = bar.loaded ? `at step ${bar.first.step} (of the loaded model)` : `at step ${bar.first.step}, after ${bar.first.seconds.toFixed(1)} s of training`;
+  return `Fidelity bar: every colour first cleared it ${when}${bar.misses.length ? `; ${now}` : '.'}`;
 }
 
 function pickLabel(l) {
@@ -201,6 +238,10 @@ function drawViews() {
       : 'running ABC...';
     drawPosterior($('cv-exact'), wasm, app.labels, app.label, app.exact);
     $('score-exact').textContent = scoreText(app.exactScore, `${describeModes(centres, app.exact)}.`);
+  }
+  if (app.dirty.has('bar')) {
+    $('bar-status').textContent = barText(app.bar);
+    $('bar-status').classList.toggle('met', app.bar.first !== null);
   }
   const lossesWait = app.dirty.has('losses') && !lossesDue(performance.now());
   if (app.dirty.has('losses') && !lossesWait) {

@@ -56,10 +56,14 @@ async function snapshot(between = null) {
   return sampleMs + forwardMs;
 }
 
+/** Milliseconds `t` has spent in training steps in this worker (and its
+ * helper): the page says how long the network took to clear the bar. */
+const trainedMs = (t) => t.trainedMs ?? 0;
+
 /** Scores every label at once, with the O(n^2) MMD: when paused. */
 function scores() {
   const evaluation = JSON.parse(trainer.evaluate(SCORE_SAMPLES, 7, true));
-  postMessage({ type: 'scores', step: trainer.step(), evaluation });
+  postMessage({ type: 'scores', step: trainer.step(), trainedMs: trainedMs(trainer), evaluation });
 }
 
 /** While training, scores come a piece at a time (one label, then the
@@ -74,7 +78,7 @@ function scorePiece() {
     return;
   }
   const latent = JSON.parse(trainer.evaluateLatent(SCORE_SAMPLES, 7));
-  postMessage({ type: 'scores', step: job.step, evaluation: { step: job.step, labels: job.labels, latent } });
+  postMessage({ type: 'scores', step: job.step, trainedMs: job.trainedMs, evaluation: { step: job.step, labels: job.labels, latent } });
   scoreJob = null;
   lastScore = performance.now();
 }
@@ -339,8 +343,10 @@ function trainExclusive(t, count) {
 async function runSteps(count) {
   const t = trainer;
   try {
+    const started = performance.now();
     const done = await trainExclusive(t, count);
     if (!done || t !== trainer) return false;
+    t.trainedMs = trainedMs(t) + performance.now() - started;
     postMessage({ type: 'losses', rows: done.rows, split: done.split, transport: done.transport ?? null }, [done.rows.buffer]);
     return true;
   } catch (e) {
@@ -385,7 +391,7 @@ async function trainWhileRunning() {
       await yieldToEvents();
     }
     if (running && !scoreJob && performance.now() - lastScore > SCORE_MS) {
-      scoreJob = { step: trainer.step(), nLabels: trainer.nLabels(), labels: [] };
+      scoreJob = { step: trainer.step(), trainedMs: trainedMs(trainer), nLabels: trainer.nLabels(), labels: [] };
     }
     if (running && scoreJob) {
       scorePiece();
@@ -418,7 +424,7 @@ function replace(t) {
   if (trainer) release(trainer);
   trainer = t;
   helper.canSplit(t);  // the helper gets the network before training starts
-  postMessage({ type: 'ready', step: trainer.step(), config: JSON.parse(trainer.configJson()), nLabels: trainer.nLabels() });
+  postMessage({ type: 'ready', step: trainer.step(), config: JSON.parse(trainer.configJson()), nLabels: trainer.nLabels(), scoreMs: SCORE_MS, scoreSamples: SCORE_SAMPLES });
   snapshot();
 }
 
