@@ -33,6 +33,14 @@ test('the page loads without console errors and trains to the fidelity bar', asy
   assert.ok(s.scores.length === 4 && s.scores.every((l) => l.inCorrect >= 0.93), 'the scores that cleared the bar have every label at 93% or more');
   assert.ok(s.bar.first.seconds > 0 && s.bar.first.seconds * 1000 <= Date.now() - started, 'training time within the time since the click');
   assert.match(await page.getByTestId('bar-status').innerText(), new RegExp(`first cleared it at step ${s.bar.first.step}, after`));
+  // The loss chart marks that step with a dashed line in the line's green.
+  await page.waitForFunction(() => {
+    const c = document.getElementById('cv-losses');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let green = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 27) < 25 && Math.abs(d[i + 1] - 110) < 25 && Math.abs(d[i + 2] - 58) < 25) green++;
+    return green > 100;
+  }, null, { timeout: 5000 });
   const ink = await inkShares(page);
   canvasIds.forEach((id, i) => assert.ok(ink[i] > 0.01, `${id} is blank (${ink[i]})`));
   assert.deepEqual(errors, []);

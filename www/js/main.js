@@ -178,6 +178,7 @@ function noteBar(m) {
   });
   if (!bar.misses.length && labels.length === app.nLabels && !bar.first) {
     bar.first = { step: m.step, seconds: m.trainedMs / 1000 };
+    app.dirty.add('losses');
   }
 }
 
@@ -246,7 +247,7 @@ function drawViews() {
   const lossesWait = app.dirty.has('losses') && !lossesDue(performance.now());
   if (app.dirty.has('losses') && !lossesWait) {
     app.lastLossDraw = performance.now();
-    drawLosses($('cv-losses'), wasm, app.history.subarray(0, app.rows * FIELDS), LOSS_ROW_NAMES, $('sum-losses'));
+    drawLosses($('cv-losses'), wasm, app.history.subarray(0, app.rows * FIELDS), LOSS_ROW_NAMES, $('sum-losses'), app.bar?.first?.step);
   }
   app.dirty.clear();
   if (lossesWait) app.dirty.add('losses');
