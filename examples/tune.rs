@@ -4,7 +4,14 @@
 //! (env: PRESET=name starts from another preset than `fast`; FINAL_SEEDS=k
 //! scores the end state with k evaluation seeds; EVERY=N
 //! evaluates every N steps, EVAL=1 not at all, NOISE=f samples with that
-//! share of the training noise).
+//! share of the training noise; EVAL_SEED=s scores with that seed instead
+//! of 99 (the bench's is 77); BROWSER=1 trains in the page's arithmetic, so
+//! that the steps to the bar are those the browser bench sees).
+//!
+//! Natively the host's kernels round differently from the wasm build, and
+//! the steps to the bar of a seed are chaotic: a seed that needs 650 steps
+//! in one arithmetic can need 1600 in the other. Tune for the page with
+//! BROWSER=1.
 
 use inn_playground::evaluate::{evaluate, Evaluation};
 use inn_playground::metrics::FIDELITY_BAR;
@@ -12,6 +19,14 @@ use inn_playground::{LabelMap, Preset, Trainer};
 use std::time::Instant;
 
 fn main() {
+    if std::env::var("BROWSER").is_ok() {
+        inn_playground::linalg::with_browser_arithmetic(tune);
+    } else {
+        tune();
+    }
+}
+
+fn tune() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let labels = LabelMap::parse(&args[0]).unwrap();
     let seed: u64 = args[1].parse().unwrap();
@@ -59,6 +74,7 @@ fn main() {
             .unwrap_or(1.0),
     );
     let mut t: Trainer = Trainer::new(&c).unwrap();
+    let eval_seed: u64 = std::env::var("EVAL_SEED").map_or(99, |v| v.parse().unwrap());
     let every = std::env::var("EVERY")
         .map(|v| v.parse().unwrap())
         .unwrap_or((steps / 10).max(1));
@@ -77,7 +93,7 @@ fn main() {
             break;
         }
         if s % every == 0 && std::env::var("EVAL").is_err() {
-            let e = evaluate(&mut t, 2000, 99, noise, false);
+            let e = evaluate(&mut t, 2000, eval_seed, noise, false);
             let Worst {
                 in_correct: worst_in,
                 mass: worst_mass,

@@ -4,10 +4,12 @@
 
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
 use crate::evaluate::evaluate;
+use crate::hash::parse_hash;
+use crate::linalg::with_browser_arithmetic;
 use crate::model_file::ModelFile;
 use crate::problem::GaussianMixture;
 use crate::train::{SampleNoise, Trainer};
-use crate::{LabelMap, Preset};
+use crate::{LabelMap, Preset, TrainConfig};
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
@@ -16,6 +18,7 @@ use std::time::Instant;
 pub const USAGE: &str = "\
 usage:
   inn train --preset fast|paper|forward-only|backward-only --labels all|some|none --seed N [--steps N] --out model.json
+  inn train --link 'preset=fast&labels=some&seed=1' [--steps N] [--browser-arithmetic] --out model.json
   inn sample --model model.json --label L --n N [--seed N] [--noise F]
   inn eval --model model.json [--n N] [--seed N]
   inn abc --labels all|some|none --label L --n N [--eps E | --nearest] [--budget N] [--seed N]";
@@ -164,20 +167,56 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
 }
 
-fn train(args: &[String], err: &mut dyn Write) -> Result<(), String> {
-    let f = parse_flags(
-        args,
-        &["preset", "labels", "seed", "steps", "out"],
-        &["quiet"],
-    )?;
-    let name = required(&f, "preset")?;
+/// The configuration `inn train` runs: the one a page link describes
+/// (`--link`, its settings adjusted as the page adjusts them, each
+/// adjustment reported on `err`), or a preset's.
+fn train_config(f: &Flags, err: &mut dyn Write) -> Result<TrainConfig, String> {
+    if let Some(link) = f.get("link") {
+        if let Some(k) = ["preset", "labels", "seed"]
+            .iter()
+            .find(|k| f.contains_key(**k))
+        {
+            return Err(format!("--link gives the whole configuration: drop --{k}"));
+        }
+        let (state, notices) = parse_hash(link);
+        for n in notices {
+            let _ = writeln!(err, "inn: the link was adjusted: {n}");
+        }
+        return Ok(state.config);
+    }
+    let name = required(f, "preset")?;
     let preset = Preset::parse(name).ok_or_else(|| {
         format!("--preset must be fast, paper, forward-only or backward-only, got '{name}'")
     })?;
-    let config = preset.config(labels(&f)?, number(&f, "seed", None)?);
+    Ok(preset.config(labels(f)?, number(f, "seed", None)?))
+}
+
+fn train(args: &[String], err: &mut dyn Write) -> Result<(), String> {
+    let f = parse_flags(
+        args,
+        &["preset", "labels", "seed", "link", "steps", "out"],
+        &["quiet", "browser-arithmetic"],
+    )?;
+    let config = train_config(&f, err)?;
     let steps: u64 = number(&f, "steps", Some(config.steps as u64))?;
     let path = required(&f, "out")?;
-    let mut t: Trainer = Trainer::new(&config).map_err(|e| e.to_string())?;
+    if f.contains_key("browser-arithmetic") {
+        with_browser_arithmetic(|| train_steps(&f, &config, steps, path, err))
+    } else {
+        train_steps(&f, &config, steps, path, err)
+    }
+}
+
+/// Trains `config` for `steps` steps, reporting progress on `err`, and
+/// writes the model file to `path`.
+fn train_steps(
+    f: &Flags,
+    config: &TrainConfig,
+    steps: u64,
+    path: &str,
+    err: &mut dyn Write,
+) -> Result<(), String> {
+    let mut t: Trainer = Trainer::new(config).map_err(|e| e.to_string())?;
     // Fail on an unwritable path before spending minutes training.
     std::fs::write(path, b"").map_err(|e| format!("cannot write {path}: {e}"))?;
     let quiet = f.contains_key("quiet");

@@ -8,6 +8,7 @@
 
 use crate::tiled_gemm::Kernel;
 use num_traits::{Float, FromPrimitive};
+use std::cell::Cell;
 use std::fmt::Debug;
 use std::ops::{AddAssign, MulAssign, SubAssign};
 
@@ -132,12 +133,36 @@ packed_gemm!(packed_dgemm, f64, matrixmultiply::dgemm);
 #[cfg(target_arch = "x86_64")]
 const UNPACKED_MAX_COLS: usize = 32;
 
+thread_local! {
+    /// Whether this thread's f32 products run as the wasm build runs them
+    /// (see [`with_browser_arithmetic`]).
+    static BROWSER_ARITHMETIC: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with every f32 product of this thread on the lanes the wasm
+/// build uses ([`Kernel::Default`]), so that a native run computes what
+/// the page computes for the same link, bit for bit (slower than the
+/// host's own kernels). Per thread, so that tests running side by side
+/// keep their own arithmetic.
+pub fn with_browser_arithmetic<R>(f: impl FnOnce() -> R) -> R {
+    /// Puts the previous setting back, also when `f` panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BROWSER_ARITHMETIC.set(self.0);
+        }
+    }
+    let _restore = Restore(BROWSER_ARITHMETIC.replace(true));
+    f()
+}
+
 /// The unpacked kernel of [`crate::tiled_gemm`] for a product `n` columns
-/// wide, where it is the faster one: always in wasm; natively its AVX2 +
-/// FMA version for products up to [`UNPACKED_MAX_COLS`] wide, on hosts
-/// that have those. None: `matrixmultiply`.
+/// wide, where it is the faster one: always in wasm (and in
+/// [`with_browser_arithmetic`]); natively its AVX2 + FMA version for
+/// products up to [`UNPACKED_MAX_COLS`] wide, on hosts that have those.
+/// None: `matrixmultiply`.
 fn unpacked_kernel(n: usize) -> Option<Kernel> {
-    if cfg!(target_arch = "wasm32") {
+    if cfg!(target_arch = "wasm32") || BROWSER_ARITHMETIC.get() {
         return Some(Kernel::Default);
     }
     #[cfg(target_arch = "x86_64")]
@@ -278,6 +303,46 @@ mod tests {
             }
         }
         t
+    }
+
+    /// A product through [`gemm_nn`] in f32.
+    fn product_f32(m: usize, k: usize, n: usize, a: &[f32], b: &[f32]) -> Vec<f32> {
+        let mut c = vec![0.0f32; m * n];
+        gemm_nn(m, k, n, a, b, 0.0, &mut c);
+        c
+    }
+
+    #[test]
+    fn browser_arithmetic_runs_every_product_on_the_wasm_lanes_then_stops() {
+        // 16 columns is one the host's AVX2 kernel would take, 48 one for
+        // matrixmultiply: in browser arithmetic both go to the wasm lanes.
+        for (m, k, n) in [(37, 19, 16), (21, 64, 48)] {
+            let a: Vec<f32> = (0..m * k).map(|i| (i as f32 * 0.37).sin()).collect();
+            let b: Vec<f32> = (0..k * n).map(|i| (i as f32 * 0.11).cos()).collect();
+            let mut want = vec![0.0f32; m * n];
+            crate::tiled_gemm::sgemm(
+                Kernel::Default,
+                m,
+                k,
+                n,
+                1.0,
+                &a,
+                (k, 1),
+                &b,
+                (n, 1),
+                0.0,
+                &mut want,
+            );
+            let got = with_browser_arithmetic(|| product_f32(m, k, n, &a, &b));
+            assert_eq!(got, want, "{m}x{k}x{n}");
+            assert!(!BROWSER_ARITHMETIC.get(), "the setting is put back");
+            // The host's own kernels agree to rounding (and may be the
+            // same bits on a host without AVX2).
+            let host = product_f32(m, k, n, &a, &b);
+            for (h, w) in host.iter().zip(&want) {
+                assert!((h - w).abs() <= 1e-4 * w.abs().max(1.0), "{h} vs {w}");
+            }
+        }
     }
 
     #[test]

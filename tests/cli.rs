@@ -67,6 +67,68 @@ fn train_sample_eval_and_abc() {
     assert!(text(&out.stderr).contains("acceptance rate"));
 }
 
+/// The model file of `steps` steps of the link `hash`, trained here in the
+/// arithmetic of the page (`browser`) or of this host.
+fn model_of_link(hash: &str, steps: usize, browser: bool) -> String {
+    let run = || {
+        let (state, _) = inn_playground::hash::parse_hash(hash);
+        let mut t: inn_playground::Trainer = inn_playground::Trainer::new(&state.config).unwrap();
+        for _ in 0..steps {
+            t.step().unwrap();
+        }
+        inn_playground::model_file::ModelFile::from_trainer(&t).to_json()
+    };
+    if browser {
+        inn_playground::linalg::with_browser_arithmetic(run)
+    } else {
+        run()
+    }
+}
+
+#[test]
+fn train_what_a_page_link_describes_in_either_arithmetic() {
+    let link = "preset=fast&labels=all&seed=9&batch=128&lr=0.002";
+    for browser in [false, true] {
+        let model = temp(&format!("link-{browser}.json"));
+        let mut args = vec!["train", "--link", link, "--steps", "6", "--out", &model];
+        if browser {
+            args.push("--browser-arithmetic");
+        }
+        let out = inn(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let written = std::fs::read_to_string(&model).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(v["config"]["batch"], 128);
+        assert_eq!(v["config"]["lr"], 0.002);
+        assert_eq!(v["config"]["seed"], 9);
+        assert_eq!(v["config"]["labels"], "all");
+        assert_eq!(v["step"], 6);
+        // The same weights as the same run in this process, to the bit.
+        assert_eq!(
+            written,
+            model_of_link(link, 6, browser),
+            "browser arithmetic: {browser}"
+        );
+    }
+    // A setting out of range is adjusted as the page adjusts it, and said.
+    let model = temp("link-adjusted.json");
+    let out = inn(&[
+        "train",
+        "--link",
+        "preset=fast&seed=2&batch=0",
+        "--steps",
+        "1",
+        "--out",
+        &model,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("the link was adjusted"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn bad_input_gives_one_message_and_exit_code_2() {
     let junk = temp("junk.json");
@@ -111,6 +173,18 @@ fn bad_input_gives_one_message_and_exit_code_2() {
                 "/nonexistent/dir/m.json",
             ],
             "cannot write",
+        ),
+        (
+            vec![
+                "train",
+                "--link",
+                "preset=fast",
+                "--seed",
+                "3",
+                "--out",
+                "x",
+            ],
+            "--link gives the whole configuration: drop --seed",
         ),
         (
             vec![

@@ -1,6 +1,11 @@
 // End-to-end tests of the page in headless Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launch, openPage, status, until } from './helpers.js';
 
 let browser;
@@ -117,6 +122,30 @@ test('a share that fails in the helper finishes in the worker, with the same los
     assert.deepEqual(errors, []);
     await context.close();
   }
+});
+
+// The command line built by the native tests (`cargo xtask test` runs them first).
+const INN_BIN = process.env.INN_BIN || fileURLToPath(new URL('../../target/debug/inn', import.meta.url));
+
+test('the command line with --browser-arithmetic trains what the page trains for a link, bit for bit', async () => {
+  assert.ok(existsSync(INN_BIN), `${INN_BIN} is missing: build it with cargo test --workspace (cargo xtask test does)`);
+  const hash = 'preset=fast&labels=some&seed=9&batch=128';
+  const { page, context } = await openPage(browser, `#${hash}`);
+  const steps = 25;
+  const inPage = await page.evaluate(async ({ hash, steps }) => {
+    const m = await import('./pkg/inn_playground.js');
+    const t = new m.WasmTrainer(hash);
+    t.train(steps);
+    return t.modelJson();
+  }, { hash, steps });
+  await context.close();
+  const dir = mkdtempSync(join(tmpdir(), 'inn-link-'));
+  const out = join(dir, 'model.json');
+  execFileSync(INN_BIN, ['train', '--link', hash, '--steps', String(steps), '--browser-arithmetic', '--quiet', '--out', out]);
+  const native = readFileSync(out, 'utf8');
+  rmSync(dir, { recursive: true });
+  assert.equal(JSON.parse(native).step, steps);
+  assert.ok(native === inPage, 'the model files differ: the native run does not compute what the page computes');
 });
 
 test('a share link restores the configuration and reproduces the loss at step 50', async () => {

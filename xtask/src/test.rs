@@ -32,6 +32,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
             .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
             .current_dir(&e2e)
             .env("BASE_URL", &url)
+            .env("INN_BIN", root().join("target/debug/inn"))
             .env("CHROMIUM", &chromium),
     )
 }
