@@ -60,7 +60,7 @@ fn time_to_fidelity(seed: u64) -> Option<(f64, u64)> {
         trained += start.elapsed().as_secs_f64();
         if s % FIDELITY_CHECK_EVERY == 0
             && FIDELITY_BAR
-                .passes_all(&evaluate(&mut t, 2000, 77, SampleNoise::default(), false).labels)
+                .passes_all(&evaluate(&mut t, 2000, 77, SampleNoise::default(), None).labels)
         {
             return Some((trained, s));
         }

@@ -157,7 +157,7 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
                 n,
                 number(&f, "seed", Some(1))?,
                 SampleNoise::default(),
-                true,
+                Some(n),
             );
             let json = serde_json::to_string_pretty(&e).map_err(|e| e.to_string())?;
             emit(out, format!("{json}\n").as_bytes())

@@ -17,18 +17,20 @@ pub struct Evaluation {
 }
 
 /// Draws `n` posterior samples per label (with `noise` times the training
-/// noise on y and padding; MMD^2 only `with_mmd`) and `n`
-/// prior test points, all from `seed`, and scores them.
+/// noise on y and padding) and `n` prior test points, all from `seed`, and
+/// scores them; with `mmd_samples`, also the MMD^2 over the first that
+/// many samples of each label (it costs O(k^2): the page asks for fewer
+/// than it scores).
 pub fn evaluate<T: Real>(
     trainer: &mut Trainer<T>,
     n: usize,
     seed: u64,
     noise: SampleNoise,
-    with_mmd: bool,
+    mmd_samples: Option<usize>,
 ) -> Evaluation {
     let mut rng = Rng::new(seed);
     let labels = (0..trainer.problem().n_labels())
-        .map(|label| score_with(trainer, label, n, &mut rng, noise, with_mmd))
+        .map(|label| score_with(trainer, label, n, &mut rng, noise, mmd_samples))
         .collect();
     let latent = latent_with(trainer, n, &mut rng);
     Evaluation {
@@ -47,10 +49,10 @@ pub fn evaluate_label<T: Real>(
     n: usize,
     seed: u64,
     noise: SampleNoise,
-    with_mmd: bool,
+    mmd_samples: Option<usize>,
 ) -> Option<LabelScore> {
     (label < trainer.problem().n_labels())
-        .then(|| score_with(trainer, label, n, &mut Rng::new(seed), noise, with_mmd))
+        .then(|| score_with(trainer, label, n, &mut Rng::new(seed), noise, mmd_samples))
 }
 
 /// Moments of f_z(x) over `n` prior points drawn from `seed`.
@@ -64,7 +66,7 @@ fn score_with<T: Real>(
     n: usize,
     rng: &mut Rng,
     noise: SampleNoise,
-    with_mmd: bool,
+    mmd_samples: Option<usize>,
 ) -> LabelScore {
     let samples = trainer
         .sample_posterior(label, n, rng.next_seed(), noise)
@@ -77,15 +79,18 @@ fn score_with<T: Real>(
     let exact = problem
         .sample_posterior(rng, label, n)
         .expect("label in range");
+    // Drawn whether or not it is used, so that the later labels' draws do
+    // not depend on it.
     let exact_again = problem
         .sample_posterior(rng, label, n)
         .expect("label in range");
+    let mmd_values = mmd_samples.map(|k| 2 * k.min(n));
     score_label(
         problem,
         label,
         &samples,
         &exact,
-        with_mmd.then_some(exact_again.as_slice()),
+        mmd_values.map(|k| &exact_again[..k]),
     )
 }
 

@@ -23,7 +23,13 @@ fn trains_to_the_bar(labels: LabelMap, seed: u64) {
     for _ in 0..config.steps {
         t.step().unwrap();
     }
-    let e = evaluate(&mut t, 2000, 1000 + seed, SampleNoise::default(), true);
+    let e = evaluate(
+        &mut t,
+        2000,
+        1000 + seed,
+        SampleNoise::default(),
+        Some(2000),
+    );
     let mut failures = Vec::new();
     for s in &e.labels {
         println!(

@@ -11,7 +11,7 @@ use inn_playground::{LabelMap, Preset, Trainer};
 /// over all labels (each weighted by its probability: the share of a
 /// sample drawn for a y from the data) and the lowest share of one label.
 fn report(t: &mut Trainer, what: &str) -> (f64, f64) {
-    let e = evaluate(t, 2000, 31, SampleNoise::default(), true);
+    let e = evaluate(t, 2000, 31, SampleNoise::default(), Some(2000));
     let mut worst: f64 = 1.0;
     let mut overall = 0.0;
     for s in &e.labels {

@@ -109,7 +109,7 @@ fn backward_only_ignores_the_observation() {
     for _ in 0..600 {
         t.step().unwrap();
     }
-    let e = evaluate(&mut t, 1000, 3, SampleNoise::default(), false);
+    let e = evaluate(&mut t, 1000, 3, SampleNoise::default(), None);
     let wrong: f64 = e.labels.iter().map(|l| l.in_wrong).sum::<f64>() / 4.0;
     println!("backward-only: mean share in a wrong mode {wrong:.2}");
     assert!(wrong > 0.2, "L_x alone should not condition on y ({wrong})");

@@ -62,6 +62,24 @@ impl<'a> EvaluationAgainstBar<'a> {
     }
 }
 
+/// `area` if it holds exactly `len` values (a part of the memory the two
+/// workers share, written in place), else an error naming `what`; a new
+/// array without one.
+fn area_or_new(
+    area: Option<Float32Array>,
+    len: usize,
+    what: &str,
+) -> Result<Float32Array, JsError> {
+    match area {
+        Some(a) if a.length() as usize == len => Ok(a),
+        Some(a) => Err(JsError::new(&format!(
+            "{what} of {len} values does not fit an area of {}",
+            a.length()
+        ))),
+        None => Ok(Float32Array::new_with_length(len as u32)),
+    }
+}
+
 /// A trainer owned by the worker (or by its helper, which runs the
 /// inverse share of each step on a second core).
 #[wasm_bindgen]
@@ -87,6 +105,20 @@ impl From<Trainer<f32>> for WasmTrainer {
             generated: None,
             z_rows: Vec::new(),
         }
+    }
+}
+
+impl WasmTrainer {
+    /// Values in a step packet: the weights, then the batch the inverse
+    /// share needs.
+    fn packet_len(&mut self) -> usize {
+        let batch: usize = self
+            .inner
+            .inverse_share_batch_mut()
+            .iter()
+            .map(|b| b.len())
+            .sum();
+        self.inner.params().len() + batch
     }
 }
 
@@ -135,21 +167,11 @@ impl WasmTrainer {
     pub fn begin_step(&mut self, into: Option<Float32Array>) -> Result<Float32Array, JsError> {
         self.pending = None;
         self.inner.draw_batch();
-        let params = self.inner.params();
-        let batch = self.inner.inverse_share_batch();
-        let len = params.len() + batch.iter().map(|b| b.len()).sum::<usize>();
         // `into`: an area of the memory the two workers share, written in
         // place (no packet of its own to copy there).
-        let packet = match into {
-            Some(area) if area.length() as usize == len => area,
-            Some(area) => {
-                return Err(JsError::new(&format!(
-                    "a step packet of {len} values does not fit an area of {}",
-                    area.length()
-                )))
-            }
-            None => Float32Array::new_with_length(len as u32),
-        };
+        let packet = area_or_new(into, self.packet_len(), "a step packet")?;
+        let params = self.inner.params();
+        let batch = self.inner.inverse_share_batch();
         let mut at = 0;
         for part in std::iter::once(params).chain(batch) {
             packet
@@ -164,17 +186,10 @@ impl WasmTrainer {
     /// gradient]` (the sizes of the memory the two workers share).
     #[wasm_bindgen(js_name = shareSizes)]
     pub fn share_sizes(&mut self) -> Vec<u32> {
-        let n_params = self.inner.params().len();
-        let batch: usize = self
-            .inner
-            .inverse_share_batch_mut()
-            .iter()
-            .map(|b| b.len())
-            .sum();
         [
-            n_params + batch,
+            self.packet_len(),
             self.inner.reconstruction_z_len(),
-            n_params,
+            self.inner.params().len(),
         ]
         .map(|v| v as u32)
         .to_vec()
@@ -241,9 +256,9 @@ impl WasmTrainer {
     #[wasm_bindgen(js_name = generatedShare)]
     pub fn generated_share(&mut self, step: f64, packet: &Float32Array) -> Result<(), JsError> {
         self.generated = None;
+        let len = self.packet_len();
         let n_params = self.inner.params().len();
         let batch = self.inner.inverse_share_batch_mut();
-        let len = n_params + batch.iter().map(|b| b.len()).sum::<usize>();
         if packet.length() as usize != len {
             return Err(JsError::new(&format!(
                 "a step packet of {} values, where this network needs {len}",
@@ -289,18 +304,9 @@ impl WasmTrainer {
         self.inverse_losses = [l.rec, l.x];
         let grads = self.inner.inverse_grads();
         // `into`: the gradient area of the memory the two workers share.
-        match into {
-            Some(area) if area.length() as usize == grads.len() => {
-                area.copy_from(grads);
-                Ok(area)
-            }
-            Some(area) => Err(JsError::new(&format!(
-                "{} gradients do not fit an area of {}",
-                grads.len(),
-                area.length()
-            ))),
-            None => Ok(Float32Array::from(grads)),
-        }
+        let out = area_or_new(into, grads.len(), "the gradient")?;
+        out.copy_from(grads);
+        Ok(out)
     }
 
     /// The inverse share of the step begun here with `beginStep`, on this
@@ -369,15 +375,16 @@ impl WasmTrainer {
     }
 
     /// Scores against the exact posterior, as JSON (see `inn eval`), each
-    /// label with what misses the fidelity bar (`bar_misses`); the MMD^2
-    /// only `with_mmd` (it costs O(n^2)).
-    pub fn evaluate(&mut self, n: usize, seed: f64, with_mmd: bool) -> String {
+    /// label with what misses the fidelity bar (`bar_misses`), from `n`
+    /// samples per label; the MMD^2 from the first `mmd_samples` of them
+    /// (0: none; it costs O(k^2)).
+    pub fn evaluate(&mut self, n: usize, seed: f64, mmd_samples: usize) -> String {
         let e = evaluate(
             &mut self.inner,
             n,
             seed as u64,
             SampleNoise::default(),
-            with_mmd,
+            (mmd_samples > 0).then_some(mmd_samples),
         );
         serde_json::to_string(&EvaluationAgainstBar::new(&e)).unwrap_or_default()
     }
@@ -393,7 +400,7 @@ impl WasmTrainer {
             n,
             seed as u64,
             SampleNoise::default(),
-            false,
+            None,
         )
         .ok_or_else(|| JsError::new(&format!("label {label} is out of range")))?;
         serde_json::to_string(&ScoreAgainstBar::new(&score)).map_err(js_err)
@@ -414,7 +421,7 @@ impl WasmTrainer {
             n,
             seed as u64,
             SampleNoise::default(),
-            false,
+            None,
         );
         e.labels
             .iter()
