@@ -7,6 +7,7 @@
 //! while the gradient checks run the very same code in f64.
 
 use crate::tiled_gemm::Kernel;
+pub use crate::tiled_gemm::Then;
 use num_traits::{Float, FromPrimitive};
 use std::cell::Cell;
 use std::fmt::Debug;
@@ -32,6 +33,25 @@ pub trait Real:
         c: &mut [Self],
         c_strides: (isize, isize),
     );
+
+    /// `c = a * b` (strides as in [`Real::gemm_strided`], `c` row-major
+    /// `m x n`), then `then` on every value: fused into the product where
+    /// the kernel can ([`crate::tiled_gemm`] in f32), a pass of its own
+    /// otherwise, with the same bits either way.
+    #[allow(clippy::too_many_arguments)]
+    fn gemm_then(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: &[Self],
+        a_strides: (isize, isize),
+        b: &[Self],
+        b_strides: (isize, isize),
+        c: &mut [Self],
+        then: Then<Self>,
+    ) {
+        gemm_then_unfused(m, k, n, a, a_strides, b, b_strides, c, then);
+    }
 
     /// Converts from f64 (configuration values are f64).
     fn of(v: f64) -> Self {
@@ -204,6 +224,7 @@ fn sgemm(
             us(b_strides),
             beta,
             c,
+            Then::Nothing,
         );
     } else {
         packed_sgemm(
@@ -212,9 +233,72 @@ fn sgemm(
     }
 }
 
+/// [`Real::gemm_then`] as a product and then a pass.
+#[allow(clippy::too_many_arguments)]
+fn gemm_then_unfused<T: Real>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[T],
+    a_strides: (isize, isize),
+    b: &[T],
+    b_strides: (isize, isize),
+    c: &mut [T],
+    then: Then<T>,
+) {
+    let c_strides = (n as isize, 1);
+    T::gemm_strided(
+        m,
+        k,
+        n,
+        T::one(),
+        a,
+        a_strides,
+        b,
+        b_strides,
+        T::zero(),
+        c,
+        c_strides,
+    );
+    then.apply(&mut c[..m * n], n);
+}
+
 impl_real!(
     f32,
     sgemm,
+    #[allow(clippy::too_many_arguments)]
+    fn gemm_then(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: &[f32],
+        a_strides: (isize, isize),
+        b: &[f32],
+        b_strides: (isize, isize),
+        c: &mut [f32],
+        then: Then<f32>,
+    ) {
+        let Some(kernel) = unpacked_kernel(n) else {
+            return gemm_then_unfused(m, k, n, a, a_strides, b, b_strides, c, then);
+        };
+        check_extent(a.len(), m, k, a_strides);
+        check_extent(b.len(), k, n, b_strides);
+        let us = |s: (isize, isize)| (s.0 as usize, s.1 as usize);
+        crate::tiled_gemm::sgemm(
+            kernel,
+            m,
+            k,
+            n,
+            1.0,
+            a,
+            us(a_strides),
+            b,
+            us(b_strides),
+            0.0,
+            c,
+            then,
+        );
+    },
     #[inline(always)]
     fn scale_exp(self) -> Self {
         crate::approx::exp_f32(self)
@@ -247,6 +331,36 @@ pub fn gemm_nn<T: Real>(m: usize, k: usize, n: usize, a: &[T], b: &[T], beta: T,
 pub fn gemm_nt<T: Real>(m: usize, k: usize, n: usize, a: &[T], b: &[T], beta: T, c: &mut [T]) {
     let (k_, n_) = (k as isize, n as isize);
     T::gemm_strided(m, k, n, T::one(), a, (k_, 1), b, (1, k_), beta, c, (n_, 1));
+}
+
+/// `c = a * b` then `then` on each value ([`Real::gemm_then`]); `a` is
+/// `m x k`, `b` is `k x n`, row-major.
+pub fn gemm_nn_then<T: Real>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[T],
+    b: &[T],
+    c: &mut [T],
+    then: Then<T>,
+) {
+    let (k_, n_) = (k as isize, n as isize);
+    T::gemm_then(m, k, n, a, (k_, 1), b, (n_, 1), c, then);
+}
+
+/// `c = a * b^T` then `then` on each value; `a` is `m x k`, `b` is `n x k`,
+/// row-major.
+pub fn gemm_nt_then<T: Real>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[T],
+    b: &[T],
+    c: &mut [T],
+    then: Then<T>,
+) {
+    let k_ = k as isize;
+    T::gemm_then(m, k, n, a, (k_, 1), b, (1, k_), c, then);
 }
 
 /// `c = a^T * b + beta * c`; `a` is `k x m`, `b` is `k x n`, row-major.
@@ -332,6 +446,7 @@ mod tests {
                 (n, 1),
                 0.0,
                 &mut want,
+                Then::Nothing,
             );
             let got = with_browser_arithmetic(|| product_f32(m, k, n, &a, &b));
             assert_eq!(got, want, "{m}x{k}x{n}");
@@ -341,6 +456,37 @@ mod tests {
             let host = product_f32(m, k, n, &a, &b);
             for (h, w) in host.iter().zip(&want) {
                 assert!((h - w).abs() <= 1e-4 * w.abs().max(1.0), "{h} vs {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_product_with_a_step_after_it_gives_the_bits_of_the_two_apart() {
+        // 16 columns run on the unpacked kernel (fused), 48 natively on
+        // matrixmultiply (a pass after it); in browser arithmetic both fuse.
+        for (m, k, n) in [(37, 19, 16), (21, 64, 48)] {
+            let a: Vec<f32> = (0..m * k).map(|i| (i as f32 * 0.37).sin()).collect();
+            let b: Vec<f32> = (0..k * n).map(|i| (i as f32 * 0.11).cos()).collect();
+            let bias: Vec<f32> = (0..n).map(|i| (i as f32 * 0.7).sin()).collect();
+            let mask: Vec<f32> = (0..m * n).map(|i| (i as f32 * 0.3).cos()).collect();
+            for then in [
+                Then::AddBias {
+                    bias: &bias,
+                    relu: true,
+                },
+                Then::KeepWherePositive(&mask),
+            ] {
+                let run = || {
+                    let mut want = vec![0.0f32; m * n];
+                    gemm_nn(m, k, n, &a, &b, 0.0, &mut want);
+                    then.apply(&mut want, n);
+                    let mut got = vec![0.0f32; m * n];
+                    gemm_nn_then(m, k, n, &a, &b, &mut got, then);
+                    assert_eq!(got, want, "{m}x{k}x{n} {then:?}");
+                    assert!(got.contains(&0.0) && got.iter().any(|v| *v != 0.0));
+                };
+                run();
+                with_browser_arithmetic(run);
             }
         }
     }

@@ -8,6 +8,9 @@
 //! operand read with any strides (which covers `a^T * b` for free). A right
 //! operand that is given transposed is copied into row-major order first
 //! (it is a weight matrix, `k x n`: small next to the `m x k x n` product).
+//! Each value of the result can get the step a layer takes right after the
+//! product (bias and ReLU, or the ReLU's mask backward) as it is stored
+//! ([`Then`]).
 //!
 //! The tiling is written once over a `Lanes` vector type: wasm simd128 in
 //! the browser, and plain 4-lane arrays on the host, which compute exactly
@@ -19,7 +22,86 @@
 //! (a 4 x 64 network's 64-wide products stay with `matrixmultiply`; the
 //! kernel did not clearly beat it there).
 
+use num_traits::Float;
 use std::cell::RefCell;
+
+/// What a product does to each value of `c` as it stores it: the pass a
+/// layer would otherwise make over its output right after the product
+/// (bias and ReLU forward, the ReLU's mask backward) costs no second trip
+/// through memory. Fused or not, each value gets the same operations, so
+/// the result is the same bits.
+#[derive(Clone, Copy, Debug)]
+pub enum Then<'a, T> {
+    /// `c` as it is.
+    Nothing,
+    /// `c[i][j] + bias[j]`, then with `relu` +0 where that is <= 0.
+    AddBias { bias: &'a [T], relu: bool },
+    /// `c[i][j]` where `mask[i][j] > 0`, else +0 (a ReLU's backward pass,
+    /// with the mask its forward output).
+    KeepWherePositive(&'a [T]),
+}
+
+impl<T: Float> Then<'_, T> {
+    /// A ReLU of one value; a NaN passes, so that a divergence shows.
+    #[inline(always)]
+    pub fn relu(z: T) -> T {
+        if z <= T::zero() {
+            T::zero()
+        } else {
+            z
+        }
+    }
+
+    /// `v` where `mask > 0`, else +0.
+    #[inline(always)]
+    pub fn keep_where_positive(v: T, mask: T) -> T {
+        if mask > T::zero() {
+            v
+        } else {
+            T::zero()
+        }
+    }
+
+    /// This on every value of the row-major `c` of `n` columns, as its own
+    /// pass (for products that do not fuse it).
+    pub fn apply(self, c: &mut [T], n: usize) {
+        match self {
+            Then::Nothing => {}
+            Then::AddBias { bias, relu } => {
+                for row in c.chunks_exact_mut(n) {
+                    for (v, b) in row.iter_mut().zip(bias) {
+                        let z = *v + *b;
+                        *v = if relu { Self::relu(z) } else { z };
+                    }
+                }
+            }
+            Then::KeepWherePositive(mask) => {
+                for (v, m) in c.iter_mut().zip(mask) {
+                    *v = Self::keep_where_positive(*v, *m);
+                }
+            }
+        }
+    }
+
+    /// Panics unless this fits a product of `m x n` with `alpha == 1` and
+    /// `beta == 0` (the only one it is defined for).
+    fn check(&self, m: usize, n: usize, alpha: T, beta: T) {
+        if matches!(self, Then::Nothing) {
+            return;
+        }
+        assert!(
+            alpha == T::one() && beta == T::zero(),
+            "a fused step needs alpha 1 and beta 0"
+        );
+        match self {
+            Then::AddBias { bias, .. } => assert!(bias.len() >= n, "bias of {n} too short"),
+            Then::KeepWherePositive(mask) => {
+                assert!(mask.len() >= m * n, "mask of {m}x{n} too short")
+            }
+            Then::Nothing => {}
+        }
+    }
+}
 
 /// A vector of f32 lanes and the few operations the tiles need.
 trait Lanes {
@@ -38,6 +120,12 @@ trait Lanes {
     fn mul_add(acc: Self::V, a: Self::V, b: Self::V) -> Self::V;
     fn mul(a: Self::V, b: Self::V) -> Self::V;
     fn add(a: Self::V, b: Self::V) -> Self::V;
+    /// Each lane of `v`, or +0 where it is <= 0 (NaN passes), as
+    /// [`Then::relu`] does one value.
+    fn relu(v: Self::V) -> Self::V;
+    /// Each lane of `v` where `mask` is > 0, else +0 (also where `mask` is
+    /// NaN), as [`Then::keep_where_positive`] does one value.
+    fn keep_where_positive(v: Self::V, mask: Self::V) -> Self::V;
 }
 
 /// wasm simd128.
@@ -86,6 +174,18 @@ impl Lanes for Simd128 {
     fn add(a: Self::V, b: Self::V) -> Self::V {
         core::arch::wasm32::f32x4_add(a, b)
     }
+
+    #[inline(always)]
+    fn relu(v: Self::V) -> Self::V {
+        use core::arch::wasm32::{f32x4_le, v128_andnot};
+        v128_andnot(v, f32x4_le(v, Self::zero()))
+    }
+
+    #[inline(always)]
+    fn keep_where_positive(v: Self::V, mask: Self::V) -> Self::V {
+        use core::arch::wasm32::{f32x4_gt, v128_and};
+        v128_and(v, f32x4_gt(mask, Self::zero()))
+    }
 }
 
 /// Four lanes as a plain array: the same tiling on any machine, so that
@@ -132,6 +232,16 @@ impl Lanes for Portable {
     #[inline(always)]
     fn add(a: Self::V, b: Self::V) -> Self::V {
         std::array::from_fn(|i| a[i] + b[i])
+    }
+
+    #[inline(always)]
+    fn relu(v: Self::V) -> Self::V {
+        v.map(Then::<f32>::relu)
+    }
+
+    #[inline(always)]
+    fn keep_where_positive(v: Self::V, mask: Self::V) -> Self::V {
+        std::array::from_fn(|i| Then::<f32>::keep_where_positive(v[i], mask[i]))
     }
 }
 
@@ -188,6 +298,20 @@ impl Lanes for Avx2 {
         // SAFETY: as for `zero`.
         unsafe { std::arch::x86_64::_mm256_add_ps(a, b) }
     }
+
+    #[inline(always)]
+    fn relu(v: Self::V) -> Self::V {
+        use std::arch::x86_64::{_mm256_andnot_ps, _mm256_cmp_ps, _CMP_LE_OQ};
+        // SAFETY: as for `zero`. LE_OQ is false for NaN, which then passes.
+        unsafe { _mm256_andnot_ps(_mm256_cmp_ps::<_CMP_LE_OQ>(v, Self::zero()), v) }
+    }
+
+    #[inline(always)]
+    fn keep_where_positive(v: Self::V, mask: Self::V) -> Self::V {
+        use std::arch::x86_64::{_mm256_and_ps, _mm256_cmp_ps, _CMP_GT_OQ};
+        // SAFETY: as for `zero`. GT_OQ is false for NaN.
+        unsafe { _mm256_and_ps(_mm256_cmp_ps::<_CMP_GT_OQ>(mask, Self::zero()), v) }
+    }
 }
 
 /// Rows of `c` per register tile.
@@ -242,8 +366,8 @@ fn host_has_avx2_fma() -> bool {
 /// `c = alpha * a * b + beta * c` for `a` (`m x k`, element `(i, l)` at
 /// `i * a_strides.0 + l * a_strides.1`), `b` (`k x n`, any strides) and a
 /// row-major `c` (`m x n`, contiguous rows), on the lanes of `kernel`.
-/// With `beta == 0`, `c` is not read, as in BLAS. Panics if an operand
-/// does not fit its slice.
+/// With `beta == 0`, `c` is not read, as in BLAS. Each value then gets
+/// `then` as it is stored. Panics if an operand does not fit its slice.
 #[allow(clippy::too_many_arguments)]
 pub fn sgemm(
     kernel: Kernel,
@@ -257,11 +381,18 @@ pub fn sgemm(
     b_strides: (usize, usize),
     beta: f32,
     c: &mut [f32],
+    then: Then<f32>,
 ) {
     if m == 0 || n == 0 {
         return;
     }
     assert!(c.len() >= m * n, "c of {m}x{n} does not fit in {}", c.len());
+    then.check(m, n, alpha, beta);
+    let (bias, relu, mask) = match then {
+        Then::Nothing => (std::ptr::null(), false, std::ptr::null()),
+        Then::AddBias { bias, relu } => (bias.as_ptr(), relu, std::ptr::null()),
+        Then::KeepWherePositive(mask) => (std::ptr::null(), false, mask.as_ptr()),
+    };
     if k > 0 {
         let last_a = (m - 1) * a_strides.0 + (k - 1) * a_strides.1;
         let last_b = (k - 1) * b_strides.0 + (n - 1) * b_strides.1;
@@ -281,6 +412,9 @@ pub fn sgemm(
             b: b.as_ptr(),
             ldb,
             c: c.as_mut_ptr(),
+            bias,
+            relu,
+            mask,
         };
         // SAFETY: the extents were checked above (and `b` is either the
         // caller's or a full row-major copy of it); `c` is a unique borrow;
@@ -326,6 +460,13 @@ unsafe fn avx2_product(op: &Operands) {
     op.product::<Avx2>();
 }
 
+/// The step after the product that a copy of the tiles makes
+/// ([`Then`]), as a constant so that each copy is compiled for its own.
+const PLAIN: u8 = 0;
+const BIAS: u8 = 1;
+const BIAS_RELU: u8 = 2;
+const MASK: u8 = 3;
+
 /// Raw views of the three operands of one product, `b` row-major with row
 /// stride `ldb`.
 struct Operands {
@@ -339,6 +480,11 @@ struct Operands {
     b: *const f32,
     ldb: usize,
     c: *mut f32,
+    /// `n` biases to add to every row (null: none), then a ReLU if `relu`.
+    bias: *const f32,
+    relu: bool,
+    /// An `m x n` row-major mask (null: none): see [`Then::KeepWherePositive`].
+    mask: *const f32,
 }
 
 impl Operands {
@@ -351,30 +497,47 @@ impl Operands {
     /// neither `a` nor `b`.
     #[inline(always)]
     unsafe fn product<L: Lanes>(&self) {
+        // One copy of the tiles per step after the product, so that the
+        // plain product's inner loops stay as they were (a test of the
+        // step at every store slowed them in Chromium).
+        match (self.bias.is_null(), self.relu, self.mask.is_null()) {
+            (false, true, _) => self.tiles::<L, BIAS_RELU>(),
+            (false, false, _) => self.tiles::<L, BIAS>(),
+            (true, _, false) => self.tiles::<L, MASK>(),
+            _ => self.tiles::<L, PLAIN>(),
+        }
+    }
+
+    /// Every tile, with step `E` after the product.
+    ///
+    /// # Safety
+    /// As for [`Operands::product`].
+    #[inline(always)]
+    unsafe fn tiles<L: Lanes, const E: u8>(&self) {
         let (m, n, w) = (self.m, self.n, L::W);
         let full_rows = m - m % MR;
         let wide = n - n % (w * NV);
         let narrow = n - n % w;
         for i in (0..full_rows).step_by(MR) {
             for j in (0..wide).step_by(w * NV) {
-                self.tile::<L, MR, NV>(i, j);
+                self.tile::<L, MR, NV, E>(i, j);
             }
             for j in (wide..narrow).step_by(w) {
-                self.tile::<L, MR, 1>(i, j);
+                self.tile::<L, MR, 1, E>(i, j);
             }
             for j in narrow..n {
-                self.column::<MR>(i, j);
+                self.column::<MR, E>(i, j);
             }
         }
         for i in full_rows..m {
             for j in (0..wide).step_by(w * NV) {
-                self.tile::<L, 1, NV>(i, j);
+                self.tile::<L, 1, NV, E>(i, j);
             }
             for j in (wide..narrow).step_by(w) {
-                self.tile::<L, 1, 1>(i, j);
+                self.tile::<L, 1, 1, E>(i, j);
             }
             for j in narrow..n {
-                self.column::<1>(i, j);
+                self.column::<1, E>(i, j);
             }
         }
     }
@@ -384,7 +547,11 @@ impl Operands {
     /// # Safety
     /// Rows `i..i + R` and columns `j..j + C * W` must be inside the product.
     #[inline(always)]
-    unsafe fn tile<L: Lanes, const R: usize, const C: usize>(&self, i: usize, j: usize) {
+    unsafe fn tile<L: Lanes, const R: usize, const C: usize, const E: u8>(
+        &self,
+        i: usize,
+        j: usize,
+    ) {
         let mut acc = [[L::zero(); C]; R];
         let (sa0, sa1) = self.a_strides;
         for l in 0..self.k {
@@ -419,6 +586,17 @@ impl Operands {
                         },
                     );
                 }
+                let col = j + L::W * v;
+                if E == BIAS || E == BIAS_RELU {
+                    out = L::add(out, L::load(self.bias.add(col)));
+                    if E == BIAS_RELU {
+                        out = L::relu(out);
+                    }
+                }
+                if E == MASK {
+                    let mask = L::load(self.mask.add((i + r) * self.n + col));
+                    out = L::keep_where_positive(out, mask);
+                }
                 L::store(c_row.add(L::W * v), out);
             }
         }
@@ -430,7 +608,7 @@ impl Operands {
     /// # Safety
     /// As for [`Operands::tile`].
     #[inline(always)]
-    unsafe fn column<const R: usize>(&self, i: usize, j: usize) {
+    unsafe fn column<const R: usize, const E: u8>(&self, i: usize, j: usize) {
         let mut acc = [0.0f32; R];
         let (sa0, sa1) = self.a_strides;
         for l in 0..self.k {
@@ -441,11 +619,21 @@ impl Operands {
         }
         for (r, acc_r) in acc.iter().enumerate() {
             let p = self.c.add((i + r) * self.n + j);
-            *p = if self.beta != 0.0 {
+            let mut out = if self.beta != 0.0 {
                 self.alpha * acc_r + self.beta * *p
             } else {
                 self.alpha * acc_r
             };
+            if E == BIAS || E == BIAS_RELU {
+                out += *self.bias.add(j);
+                if E == BIAS_RELU {
+                    out = Then::relu(out);
+                }
+            }
+            if E == MASK {
+                out = Then::keep_where_positive(out, *self.mask.add((i + r) * self.n + j));
+            }
+            *p = out;
         }
     }
 }
@@ -517,7 +705,20 @@ mod tests {
                             if beta == 0.0 {
                                 c.fill(f32::NAN); // must not be read
                             }
-                            sgemm(kernel, m, k, n, alpha, &a, sa, &b, sb, beta, &mut c);
+                            sgemm(
+                                kernel,
+                                m,
+                                k,
+                                n,
+                                alpha,
+                                &a,
+                                sa,
+                                &b,
+                                sb,
+                                beta,
+                                &mut c,
+                                Then::Nothing,
+                            );
                             let want = naive((m, k, n), alpha, &a, sa, &b, sb, beta, &c0);
                             for (got, want) in c.iter().zip(&want) {
                                 assert!(
@@ -532,6 +733,102 @@ mod tests {
             }
         }
         assert_eq!(checked, 6 * 6 * 13 * 4 * 3 * kernels().len());
+    }
+
+    #[test]
+    fn a_fused_step_gives_the_bits_of_the_product_then_its_own_pass() {
+        let mut checked = 0;
+        for m in [1, 4, 5, 9] {
+            for k in [1, 8, 33] {
+                for n in [1, 3, 4, 8, 13, 16, 32, 33] {
+                    let a = values(m * k, 1.0);
+                    let b = values(k * n, 2.0);
+                    // Values around zero, exact zeros of both signs and a
+                    // NaN, where a select could differ from the scalar rule.
+                    let mut bias: Vec<f32> = values(n, 4.0).iter().map(|v| v * 1.5).collect();
+                    bias[0] = f32::NAN;
+                    let mut mask = values(m * n, 5.0);
+                    mask[0] = -0.0;
+                    if m * n > 2 {
+                        mask[1] = f32::NAN;
+                        mask[2] = 0.0;
+                    }
+                    let thens = [
+                        Then::AddBias {
+                            bias: &bias,
+                            relu: true,
+                        },
+                        Then::AddBias {
+                            bias: &bias,
+                            relu: false,
+                        },
+                        Then::KeepWherePositive(&mask),
+                    ];
+                    for (then, kernel) in thens
+                        .into_iter()
+                        .flat_map(|t| kernels().into_iter().map(move |kernel| (t, kernel)))
+                    {
+                        for (sa, sb) in [((k, 1), (n, 1)), ((1, m), (1, k))] {
+                            let mut want = vec![0.0; m * n];
+                            sgemm(
+                                kernel,
+                                m,
+                                k,
+                                n,
+                                1.0,
+                                &a,
+                                sa,
+                                &b,
+                                sb,
+                                0.0,
+                                &mut want,
+                                Then::Nothing,
+                            );
+                            then.apply(&mut want, n);
+                            let mut got = vec![f32::NAN; m * n];
+                            sgemm(kernel, m, k, n, 1.0, &a, sa, &b, sb, 0.0, &mut got, then);
+                            let bits =
+                                |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                            assert_eq!(bits(&got), bits(&want), "{kernel:?} {m}x{k}x{n} {then:?}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 3 * 8 * 3 * 2 * kernels().len());
+        // Both rules as the MLP applies them, value by value.
+        assert_eq!(Then::relu(-0.5f32).to_bits(), 0.0f32.to_bits());
+        assert_eq!(Then::relu(-0.0f32).to_bits(), 0.0f32.to_bits());
+        assert!(Then::relu(f32::NAN).is_nan());
+        assert_eq!(Then::keep_where_positive(3.0f32, f32::NAN), 0.0);
+        assert_eq!(Then::keep_where_positive(3.0f32, 1e-30), 3.0);
+    }
+
+    #[test]
+    fn a_fused_step_refuses_a_scaled_product() {
+        let r = std::panic::catch_unwind(|| {
+            let mut c = vec![0.0; 4];
+            let bias = [0.0; 2];
+            sgemm(
+                Kernel::Default,
+                2,
+                1,
+                2,
+                2.0,
+                &[1.0; 2],
+                (1, 1),
+                &[1.0; 2],
+                (2, 1),
+                0.0,
+                &mut c,
+                Then::AddBias {
+                    bias: &bias,
+                    relu: true,
+                },
+            );
+        });
+        assert!(r.is_err());
     }
 
     #[test]
@@ -550,6 +847,7 @@ mod tests {
                 (2, 1),
                 0.0,
                 &mut c,
+                Then::Nothing,
             );
         });
         assert!(r.is_err());

@@ -9,7 +9,7 @@
 //! sum_j k'_ij b_j) is accumulated in the same pass: no pair matrix is
 //! ever stored.
 
-use crate::linalg::{ensure_len, gemm_nt, Real};
+use crate::linalg::{ensure_len, gemm_nn, Real};
 
 /// Kernel widths h of the official notebook.
 pub const MMD_WIDTHS: [f64; 3] = [0.05, 0.2, 0.9];
@@ -18,7 +18,8 @@ pub const MMD_WIDTHS: [f64; 3] = [0.05, 0.2, 0.9];
 #[derive(Clone, Debug, Default)]
 pub struct MmdScratch<T> {
     /// The second sample set transposed (`d x m`), so that a pass over the
-    /// pairs of one row reads each coordinate contiguously.
+    /// pairs of one row reads each coordinate contiguously (and the dot
+    /// products take it as it is).
     b_cols: Vec<T>,
     /// Gradient gathered at the column end of each pair of a set with
     /// itself (`gc x n`, transposed like `b_cols`).
@@ -87,14 +88,13 @@ fn pair_sum<T: Real>(
     let col_grad = same && gc > 0;
     let by_dots = d > DIRECT_MAX_DIM;
     // Transposed copy of b: column l is b_cols[l * m..(l + 1) * m]. Read for
-    // the distances of narrow points and for the gradient columns, so a
-    // value-only pass over wide points does without.
-    if !by_dots || gc > 0 {
-        ensure_len(&mut s.b_cols, d * m);
-        for (j, row) in b.chunks_exact(d).enumerate() {
-            for (l, v) in row.iter().enumerate() {
-                s.b_cols[l * m + j] = *v;
-            }
+    // the distances of narrow points, for the gradient columns and as the
+    // right operand of the dot products (which would otherwise transpose b
+    // again for every block of rows).
+    ensure_len(&mut s.b_cols, d * m);
+    for (j, row) in b.chunks_exact(d).enumerate() {
+        for (l, v) in row.iter().enumerate() {
+            s.b_cols[l * m + j] = *v;
         }
     }
     ensure_len(&mut s.g_cols, if col_grad { gc * m } else { 0 });
@@ -124,12 +124,12 @@ fn pair_sum<T: Real>(
     for (i, ai) in a.chunks_exact(d).enumerate() {
         if by_dots && i % DOT_ROWS == 0 {
             let rows = DOT_ROWS.min(a.len() / d - i);
-            gemm_nt(
+            gemm_nn(
                 rows,
                 d,
                 m,
                 &a[i * d..(i + rows) * d],
-                b,
+                cols,
                 T::zero(),
                 &mut dots[..rows * m],
             );

@@ -2,7 +2,7 @@
 //! parameter vector, so that the optimiser, the model file and the gradient
 //! checks all see one array.
 
-use crate::linalg::{ensure_len, gemm_nn, gemm_nt, gemm_tn, Real};
+use crate::linalg::{ensure_len, gemm_nn_then, gemm_nt, gemm_nt_then, gemm_tn, Real, Then};
 
 /// Shape of one dense layer and where its weights sit in the parameter vector.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,17 +113,11 @@ impl Mlp {
             let (x, y) = (&before[i], &mut after[0]);
             ensure_len(y, rows * layer.outputs);
             let w = &params[layer.w..layer.w + layer.inputs * layer.outputs];
-            gemm_nn(rows, layer.inputs, layer.outputs, x, w, T::zero(), y);
-            // Bias and ReLU in one pass; a select rather than `max`, which
-            // must ignore NaN and so does not compile to one SIMD instruction.
+            // Bias and ReLU as the product stores each value.
             let bias = &params[layer.b..layer.b + layer.outputs];
             let relu = i != last;
-            for row in y.chunks_exact_mut(layer.outputs) {
-                for (v, b) in row.iter_mut().zip(bias) {
-                    let z = *v + *b;
-                    *v = if relu && z <= T::zero() { T::zero() } else { z };
-                }
-            }
+            let then = Then::AddBias { bias, relu };
+            gemm_nn_then(rows, layer.inputs, layer.outputs, x, w, y, then);
         }
     }
 
@@ -178,19 +172,16 @@ impl Mlp {
                 );
             } else {
                 ensure_len(grad_b, rows * layer.inputs);
-                gemm_nt(
+                // ReLU: the gradient passes where the activation was positive.
+                gemm_nt_then(
                     rows,
                     layer.outputs,
                     layer.inputs,
                     grad_a,
                     w,
-                    T::zero(),
                     grad_b,
+                    Then::KeepWherePositive(x),
                 );
-                // ReLU: the gradient passes where the activation was positive.
-                for (g, a) in grad_b.iter_mut().zip(x.iter()) {
-                    *g = if *a > T::zero() { *g } else { T::zero() };
-                }
                 std::mem::swap(grad_a, grad_b);
             }
         }
