@@ -308,11 +308,17 @@ async function trainSteps(t, count) {
     if (t.freed) return null;  // replaced (reset, load) while waiting
     if (share) slowestShareMs = Math.max(slowestShareMs, performance.now() - started);
     else share = inverseShareHere(t, step);
-    const row = t.finishStep(share.grads, share.losses[0], share.losses[1]);
-    rows ??= new Float32Array(count * row.length);  // laid out as `train` lays them
-    rows.set(row, i * row.length);
+    rows = collectRow(rows, t.finishStep(share.grads, share.losses[0], share.losses[1]), i, count);
   }
   return { rows, split: true, transport: 'messages' };
+}
+
+/** Step `i`'s loss row put into `rows` (made at the first of `count`
+ * steps), laid out as `train` lays them. */
+function collectRow(rows, row, i, count) {
+  rows ??= new Float32Array(count * row.length);
+  rows.set(row, i * row.length);
+  return rows;
 }
 
 /** The inverse share of step `step` run here, when the helper is gone: its
@@ -327,8 +333,7 @@ function sharedSteps(t, count) {
   let rows = null;
   for (let i = 0; i < count; i++) {
     const row = helper.ready ? helper.sharedStep(t, HELPER_PATIENCE_MS + 20 * slowestShareMs) : t.train(1);
-    rows ??= new Float32Array(count * row.length);
-    rows.set(row, i * row.length);
+    rows = collectRow(rows, row, i, count);
   }
   return rows;
 }
