@@ -18,7 +18,11 @@ pub trait Real:
     Float + FromPrimitive + Default + Debug + AddAssign + SubAssign + MulAssign + Send + Sync + 'static
 {
     /// `c = alpha * a * b + beta * c` with arbitrary strides
-    /// (`m x k` times `k x n`).
+    /// (`m x k` times `k x n`), then `then` on every value of `c`: fused
+    /// into the product where the kernel can ([`crate::tiled_gemm`] in
+    /// f32), a pass of its own otherwise, with the same bits either way.
+    /// A `then` other than [`Then::Nothing`] needs `alpha == 1`,
+    /// `beta == 0` and a row-major `c`.
     #[allow(clippy::too_many_arguments)]
     fn gemm_strided(
         m: usize,
@@ -32,26 +36,8 @@ pub trait Real:
         beta: Self,
         c: &mut [Self],
         c_strides: (isize, isize),
-    );
-
-    /// `c = a * b` (strides as in [`Real::gemm_strided`], `c` row-major
-    /// `m x n`), then `then` on every value: fused into the product where
-    /// the kernel can ([`crate::tiled_gemm`] in f32), a pass of its own
-    /// otherwise, with the same bits either way.
-    #[allow(clippy::too_many_arguments)]
-    fn gemm_then(
-        m: usize,
-        k: usize,
-        n: usize,
-        a: &[Self],
-        a_strides: (isize, isize),
-        b: &[Self],
-        b_strides: (isize, isize),
-        c: &mut [Self],
         then: Then<Self>,
-    ) {
-        gemm_then_unfused(m, k, n, a, a_strides, b, b_strides, c, then);
-    }
+    );
 
     /// Converts from f64 (configuration values are f64).
     fn of(v: f64) -> Self {
@@ -90,6 +76,7 @@ macro_rules! impl_real {
                 beta: Self,
                 c: &mut [Self],
                 c_strides: (isize, isize),
+                then: Then<Self>,
             ) {
                 check_extent(a.len(), m, k, a_strides);
                 check_extent(b.len(), k, n, b_strides);
@@ -97,7 +84,12 @@ macro_rules! impl_real {
                 if m == 0 || n == 0 {
                     return;
                 }
-                $gemm(m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides)
+                then.check(m, n, alpha, beta);
+                assert!(
+                    matches!(then, Then::Nothing) || c_strides == (n as isize, 1),
+                    "a step after the product needs a row-major c"
+                );
+                $gemm(m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides, then)
             }
         }
     };
@@ -119,6 +111,7 @@ macro_rules! packed_gemm {
             beta: $t,
             c: &mut [$t],
             c_strides: (isize, isize),
+            then: Then<$t>,
         ) {
             // SAFETY: the caller checked that every index the kernel reads
             // or writes is inside the three slices, and `c` is borrowed
@@ -141,6 +134,7 @@ macro_rules! packed_gemm {
                     c_strides.1,
                 )
             }
+            then.apply(&mut c[..m * n], n);
         }
     };
 }
@@ -209,6 +203,7 @@ fn sgemm(
     beta: f32,
     c: &mut [f32],
     c_strides: (isize, isize),
+    then: Then<f32>,
 ) {
     if let Some(kernel) = unpacked_kernel(n).filter(|_| c_strides == (n as isize, 1)) {
         let us = |s: (isize, isize)| (s.0 as usize, s.1 as usize);
@@ -224,81 +219,18 @@ fn sgemm(
             us(b_strides),
             beta,
             c,
-            Then::Nothing,
+            then,
         );
     } else {
         packed_sgemm(
-            m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides,
+            m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides, then,
         );
     }
-}
-
-/// [`Real::gemm_then`] as a product and then a pass.
-#[allow(clippy::too_many_arguments)]
-fn gemm_then_unfused<T: Real>(
-    m: usize,
-    k: usize,
-    n: usize,
-    a: &[T],
-    a_strides: (isize, isize),
-    b: &[T],
-    b_strides: (isize, isize),
-    c: &mut [T],
-    then: Then<T>,
-) {
-    let c_strides = (n as isize, 1);
-    T::gemm_strided(
-        m,
-        k,
-        n,
-        T::one(),
-        a,
-        a_strides,
-        b,
-        b_strides,
-        T::zero(),
-        c,
-        c_strides,
-    );
-    then.apply(&mut c[..m * n], n);
 }
 
 impl_real!(
     f32,
     sgemm,
-    #[allow(clippy::too_many_arguments)]
-    fn gemm_then(
-        m: usize,
-        k: usize,
-        n: usize,
-        a: &[f32],
-        a_strides: (isize, isize),
-        b: &[f32],
-        b_strides: (isize, isize),
-        c: &mut [f32],
-        then: Then<f32>,
-    ) {
-        let Some(kernel) = unpacked_kernel(n) else {
-            return gemm_then_unfused(m, k, n, a, a_strides, b, b_strides, c, then);
-        };
-        check_extent(a.len(), m, k, a_strides);
-        check_extent(b.len(), k, n, b_strides);
-        let us = |s: (isize, isize)| (s.0 as usize, s.1 as usize);
-        crate::tiled_gemm::sgemm(
-            kernel,
-            m,
-            k,
-            n,
-            1.0,
-            a,
-            us(a_strides),
-            b,
-            us(b_strides),
-            0.0,
-            c,
-            then,
-        );
-    },
     #[inline(always)]
     fn scale_exp(self) -> Self {
         crate::approx::exp_f32(self)
@@ -324,16 +256,42 @@ fn check_extent(len: usize, rows: usize, cols: usize, strides: (isize, isize)) {
 /// `c = a * b + beta * c`; `a` is `m x k`, `b` is `k x n`, row-major.
 pub fn gemm_nn<T: Real>(m: usize, k: usize, n: usize, a: &[T], b: &[T], beta: T, c: &mut [T]) {
     let (k_, n_) = (k as isize, n as isize);
-    T::gemm_strided(m, k, n, T::one(), a, (k_, 1), b, (n_, 1), beta, c, (n_, 1));
+    T::gemm_strided(
+        m,
+        k,
+        n,
+        T::one(),
+        a,
+        (k_, 1),
+        b,
+        (n_, 1),
+        beta,
+        c,
+        (n_, 1),
+        Then::Nothing,
+    );
 }
 
 /// `c = a * b^T + beta * c`; `a` is `m x k`, `b` is `n x k`, row-major.
 pub fn gemm_nt<T: Real>(m: usize, k: usize, n: usize, a: &[T], b: &[T], beta: T, c: &mut [T]) {
     let (k_, n_) = (k as isize, n as isize);
-    T::gemm_strided(m, k, n, T::one(), a, (k_, 1), b, (1, k_), beta, c, (n_, 1));
+    T::gemm_strided(
+        m,
+        k,
+        n,
+        T::one(),
+        a,
+        (k_, 1),
+        b,
+        (1, k_),
+        beta,
+        c,
+        (n_, 1),
+        Then::Nothing,
+    );
 }
 
-/// `c = a * b` then `then` on each value ([`Real::gemm_then`]); `a` is
+/// `c = a * b` then `then` on each value ([`Real::gemm_strided`]); `a` is
 /// `m x k`, `b` is `k x n`, row-major.
 pub fn gemm_nn_then<T: Real>(
     m: usize,
@@ -344,8 +302,7 @@ pub fn gemm_nn_then<T: Real>(
     c: &mut [T],
     then: Then<T>,
 ) {
-    let (k_, n_) = (k as isize, n as isize);
-    T::gemm_then(m, k, n, a, (k_, 1), b, (n_, 1), c, then);
+    product_then((m, k, n), a, (k as isize, 1), b, (n as isize, 1), c, then);
 }
 
 /// `c = a * b^T` then `then` on each value; `a` is `m x k`, `b` is `n x k`,
@@ -359,14 +316,42 @@ pub fn gemm_nt_then<T: Real>(
     c: &mut [T],
     then: Then<T>,
 ) {
-    let k_ = k as isize;
-    T::gemm_then(m, k, n, a, (k_, 1), b, (1, k_), c, then);
+    product_then((m, k, n), a, (k as isize, 1), b, (1, k as isize), c, then);
+}
+
+/// `c = a * b` into a row-major `c`, then `then` on each value.
+fn product_then<T: Real>(
+    (m, k, n): (usize, usize, usize),
+    a: &[T],
+    a_strides: (isize, isize),
+    b: &[T],
+    b_strides: (isize, isize),
+    c: &mut [T],
+    then: Then<T>,
+) {
+    let (one, zero, c_strides) = (T::one(), T::zero(), (n as isize, 1));
+    T::gemm_strided(
+        m, k, n, one, a, a_strides, b, b_strides, zero, c, c_strides, then,
+    );
 }
 
 /// `c = a^T * b + beta * c`; `a` is `k x m`, `b` is `k x n`, row-major.
 pub fn gemm_tn<T: Real>(m: usize, k: usize, n: usize, a: &[T], b: &[T], beta: T, c: &mut [T]) {
     let (m_, n_) = (m as isize, n as isize);
-    T::gemm_strided(m, k, n, T::one(), a, (1, m_), b, (n_, 1), beta, c, (n_, 1));
+    T::gemm_strided(
+        m,
+        k,
+        n,
+        T::one(),
+        a,
+        (1, m_),
+        b,
+        (n_, 1),
+        beta,
+        c,
+        (n_, 1),
+        Then::Nothing,
+    );
 }
 
 /// Copies columns `from..from + width` of the `rows x cols` matrix `src` into

@@ -85,7 +85,7 @@ impl<T: Float> Then<'_, T> {
 
     /// Panics unless this fits a product of `m x n` with `alpha == 1` and
     /// `beta == 0` (the only one it is defined for).
-    fn check(&self, m: usize, n: usize, alpha: T, beta: T) {
+    pub fn check(&self, m: usize, n: usize, alpha: T, beta: T) {
         if matches!(self, Then::Nothing) {
             return;
         }
