@@ -56,3 +56,15 @@ export async function until(page, pred, timeoutMs, what) {
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last status ${JSON.stringify(s)}`);
 }
+
+/** The text of `selector` once it matches `re` (waiting up to `timeoutMs`):
+ * the page redraws its views and captions on the animation frame after
+ * its status changes, so a caption can lag the status by a frame. */
+export async function textMatching(page, selector, re, timeoutMs = 5000) {
+  await page.waitForFunction(
+    ({ selector, source, flags }) => new RegExp(source, flags).test(document.querySelector(selector)?.textContent ?? ''),
+    { selector, source: re.source, flags: re.flags },
+    { timeout: timeoutMs },
+  );
+  return page.locator(selector).innerText();
+}

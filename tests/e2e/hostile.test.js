@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openPage, status, until } from './helpers.js';
+import { launch, openPage, status, textMatching, until } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -83,7 +83,7 @@ test('a model exported from the page loads back; broken copies of it are refused
   assert.equal((await status(page)).step, 5);
   // The loaded network starts with no verdict on the fidelity bar; a step
   // scores it afresh.
-  assert.equal(await page.getByTestId('bar-status').innerText(), 'Fidelity bar: not scored yet.');
+  await textMatching(page, '[data-testid=bar-status]', /^Fidelity bar: not scored yet\.$/);
   await page.click('[data-testid=step]');
   await page.waitForFunction(() => document.getElementById('bar-status').textContent.includes('at step 6 it misses'), null, { timeout: 10000 });
   await context.close();

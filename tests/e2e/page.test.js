@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, openPage, status, until } from './helpers.js';
+import { launch, openPage, status, textMatching, until } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -44,13 +44,15 @@ test('the page loads without console errors and trains to the fidelity bar', asy
     + ` (${s.bar.first.seconds.toFixed(1)} s of training, as the page reports it):`, s.scores.map((l) => l.inCorrect.toFixed(3)).join(' '));
   assert.ok(s.scores.length === 4 && s.scores.every((l) => l.inCorrect >= 0.93), 'the scores that cleared the bar have every label at 93% or more');
   assert.ok(s.bar.first.seconds > 0 && s.bar.first.seconds * 1000 <= Date.now() - started, 'training time within the time since the click');
-  assert.match(await page.getByTestId('bar-status').innerText(), new RegExp(`first cleared it at step ${s.bar.first.step}, after`));
-  // Close to the bar, scores come every 0.5 s instead of every 1.5 s, so
-  // that the step reported is near the one at which it was cleared.
+  await textMatching(page, '[data-testid=bar-status]', new RegExp(`first cleared it at step ${s.bar.first.step}, after`));
+  // Close to the bar, scores come every 0.5 s or so instead of every 1.5 s,
+  // so that the step reported is near the one at which it was cleared.
   const gaps = (near) => arrivals.slice(1).flatMap((a, i) => (arrivals[i].near === near ? [a.at - arrivals[i].at] : []));
   console.log('seconds between scores, far from the bar:', gaps(false).map((g) => (g / 1000).toFixed(1)).join(' '),
     '; near it:', gaps(true).map((g) => (g / 1000).toFixed(1)).join(' '));
-  if (gaps(true).length) assert.ok(Math.min(...gaps(true)) < 1300, 'scores come sooner near the bar');
+  if (gaps(true).length && gaps(false).length) {
+    assert.ok(Math.min(...gaps(true)) < 0.75 * Math.min(...gaps(false)), 'scores come sooner near the bar');
+  }
   // The loss chart marks that step with a dashed line in the line's green.
   await page.waitForFunction(() => {
     const c = document.getElementById('cv-losses');
@@ -214,7 +216,7 @@ test('ABC results show for the chosen label', async () => {
   const s = await until(page, (s) => s.abc && s.abc.label === 1, 15000, 'ABC for label 1');
   assert.ok(s.abc.accepted > 0 && s.abc.simulations >= s.abc.accepted);
   assert.ok(s.abc.inCorrect > 0.9, `ABC in-mode ${s.abc.inCorrect}`);
-  assert.match(await page.locator('#score-abc').innerText(), /simulations, acceptance/);
+  await textMatching(page, '#score-abc', /simulations, acceptance/);
   await context.close();
 });
 

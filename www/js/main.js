@@ -101,7 +101,7 @@ const handlers = {
     app.step = m.step; app.nLabels = m.nLabels; statusLine();
     $('bar-definition').textContent = `The fidelity bar is the one the core's tests hold the network to, for every colour: ${wasm.fidelityBarText()}. `
       + `While training, the page checks it every ${m.scoreMs / 1000} s on ${m.scoreSamples} samples per colour`
-      + ` (every ${m.scoreNearMs / 1000} s once every colour has ${100 * m.nearBarInCorrect}% of its samples in a correct mode, until it first clears the bar);`
+      + ` (every ${m.scoreNearMs / 1000} s or so once every colour has ${100 * m.nearBarInCorrect}% of its samples in a correct mode, until it first clears the bar);`
       + ' the time counts training steps only.';
   },
   losses(m) { pushRows(m.rows); app.cores = m.split ? 2 : 1; app.transport = m.transport; },

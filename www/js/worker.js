@@ -12,8 +12,12 @@ const SCORE_MS = 1500;      // how often scores are computed while training
 // not cleared it yet (every label with NEAR_BAR_IN_CORRECT of its samples
 // in a correct mode; the bar asks for 0.93): the step at which the page
 // says the bar was first cleared is then within about 100 steps of the
-// bench's check, where every 1.5 s it lagged it by up to 300.
+// bench's check, where every 1.5 s it lagged it by up to 300. Then the
+// scores take at most SCORE_NEAR_SHARE of the worker's time, so that a
+// slow machine, or eight colours (label map `all`, whose rounds cost
+// twice those of `some`), spaces them out rather than train less.
 const SCORE_NEAR_MS = 500;
+const SCORE_NEAR_SHARE = 0.25;
 const NEAR_BAR_IN_CORRECT = 0.9;
 // As many samples per label as the core's tests and the bench score with:
 // with 1000, chance alone often put one of a label's four mode shares
@@ -88,14 +92,19 @@ function scores() {
  * latent space), each followed by a yield, so that a pause never waits
  * for all of them. The scores carry the step their first piece saw. */
 let scoreJob = null;
+let nearScoreGap = SCORE_NEAR_MS;
 function scorePiece() {
   const job = scoreJob;
+  const started = performance.now();
   if (job.labels.length < job.nLabels) {
     const label = job.labels.length;
     job.labels.push(JSON.parse(trainer.evaluateLabel(label, SCORE_SAMPLES, 7 + label)));
+    job.busyMs += performance.now() - started;
     return;
   }
   const latent = JSON.parse(trainer.evaluateLatent(SCORE_SAMPLES, 7));
+  job.busyMs += performance.now() - started;
+  nearScoreGap = Math.max(SCORE_NEAR_MS, job.busyMs / SCORE_NEAR_SHARE);
   postMessage({ type: 'scores', step: job.step, trainedMs: job.trainedMs, evaluation: { step: job.step, labels: job.labels, latent } });
   if (job.labels.every((l) => l.bar_misses.length === 0)) trainer.barCleared = true;
   trainer.nearBar = !trainer.barCleared && job.labels.every((l) => l.in_correct >= NEAR_BAR_IN_CORRECT);
@@ -415,8 +424,8 @@ async function trainWhileRunning() {
       snapshotGap = Math.max(SNAPSHOT_MS, busyMs / SNAPSHOT_SHARE);
       await yieldToEvents();
     }
-    if (running && !scoreJob && performance.now() - lastScore > (trainer.nearBar ? SCORE_NEAR_MS : SCORE_MS)) {
-      scoreJob = { step: trainer.step(), trainedMs: trainedMs(trainer), nLabels: trainer.nLabels(), labels: [] };
+    if (running && !scoreJob && performance.now() - lastScore > (trainer.nearBar ? nearScoreGap : SCORE_MS)) {
+      scoreJob = { step: trainer.step(), trainedMs: trainedMs(trainer), nLabels: trainer.nLabels(), labels: [], busyMs: 0 };
     }
     if (running && scoreJob) {
       scorePiece();
