@@ -84,18 +84,14 @@ macro_rules! impl_real {
                 if m == 0 || n == 0 {
                     return;
                 }
-                then.check(m, n, alpha, beta);
-                assert!(
-                    matches!(then, Then::Nothing) || c_strides == (n as isize, 1),
-                    "a step after the product needs a row-major c"
-                );
                 $gemm(m, k, n, alpha, a, a_strides, b, b_strides, beta, c, c_strides, then)
             }
         }
     };
 }
 
-/// `matrixmultiply`'s kernel on slices whose extents were checked.
+/// `matrixmultiply`'s kernel on slices whose extents were checked, then
+/// the step after it.
 macro_rules! packed_gemm {
     ($name:ident, $t:ty, $kernel:path) => {
         #[allow(clippy::too_many_arguments)]
@@ -113,6 +109,13 @@ macro_rules! packed_gemm {
             c_strides: (isize, isize),
             then: Then<$t>,
         ) {
+            // `then` runs as a pass after the product (the tiled kernel,
+            // which fuses it, checks it itself).
+            then.check(m, n, alpha, beta);
+            assert!(
+                matches!(then, Then::Nothing) || c_strides == (n as isize, 1),
+                "a step after the product needs a row-major c"
+            );
             // SAFETY: the caller checked that every index the kernel reads
             // or writes is inside the three slices, and `c` is borrowed
             // mutably so it aliases neither `a` nor `b`.

@@ -388,10 +388,14 @@ pub fn sgemm(
     }
     assert!(c.len() >= m * n, "c of {m}x{n} does not fit in {}", c.len());
     then.check(m, n, alpha, beta);
-    let (bias, relu, mask) = match then {
-        Then::Nothing => (std::ptr::null(), false, std::ptr::null()),
-        Then::AddBias { bias, relu } => (bias.as_ptr(), relu, std::ptr::null()),
-        Then::KeepWherePositive(mask) => (std::ptr::null(), false, mask.as_ptr()),
+    let (step, bias, mask) = match then {
+        Then::Nothing => (PLAIN, std::ptr::null(), std::ptr::null()),
+        Then::AddBias { bias, relu } => (
+            if relu { BIAS_RELU } else { BIAS },
+            bias.as_ptr(),
+            std::ptr::null(),
+        ),
+        Then::KeepWherePositive(mask) => (MASK, std::ptr::null(), mask.as_ptr()),
     };
     if k > 0 {
         let last_a = (m - 1) * a_strides.0 + (k - 1) * a_strides.1;
@@ -412,8 +416,8 @@ pub fn sgemm(
             b: b.as_ptr(),
             ldb,
             c: c.as_mut_ptr(),
+            step,
             bias,
-            relu,
             mask,
         };
         // SAFETY: the extents were checked above (and `b` is either the
@@ -480,10 +484,13 @@ struct Operands {
     b: *const f32,
     ldb: usize,
     c: *mut f32,
-    /// `n` biases to add to every row (null: none), then a ReLU if `relu`.
+    /// The step after the product: [`PLAIN`], [`BIAS`], [`BIAS_RELU`] or
+    /// [`MASK`].
+    step: u8,
+    /// The `n` biases of [`BIAS`] and [`BIAS_RELU`] (else null).
     bias: *const f32,
-    relu: bool,
-    /// An `m x n` row-major mask (null: none): see [`Then::KeepWherePositive`].
+    /// The `m x n` row-major mask of [`MASK`] (else null): see
+    /// [`Then::KeepWherePositive`].
     mask: *const f32,
 }
 
@@ -500,10 +507,10 @@ impl Operands {
         // One copy of the tiles per step after the product, so that the
         // plain product's inner loops stay as they were (a test of the
         // step at every store slowed them in Chromium).
-        match (self.bias.is_null(), self.relu, self.mask.is_null()) {
-            (false, true, _) => self.tiles::<L, BIAS_RELU>(),
-            (false, false, _) => self.tiles::<L, BIAS>(),
-            (true, _, false) => self.tiles::<L, MASK>(),
+        match self.step {
+            BIAS_RELU => self.tiles::<L, BIAS_RELU>(),
+            BIAS => self.tiles::<L, BIAS>(),
+            MASK => self.tiles::<L, MASK>(),
             _ => self.tiles::<L, PLAIN>(),
         }
     }

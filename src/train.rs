@@ -933,9 +933,6 @@ impl<T: Real> Trainer<T> {
     }
 }
 
-/// The averaged weights if the configuration keeps an average, else the
-/// raw ones (apart from the trainer, so that its sampling buffers can be
-/// borrowed at the same time).
 /// Whether every value is finite. `0 x` is 0 for a finite `x` and NaN for
 /// an infinite or NaN one, so the sum of those is 0 exactly when all are
 /// finite: a loop without an early exit, over lanes of partial sums,
@@ -957,6 +954,9 @@ fn all_finite<T: Real>(v: &[T]) -> bool {
     sums.iter().fold(rest, |s, x| s + *x) == T::zero()
 }
 
+/// The averaged weights if the configuration keeps an average, else the
+/// raw ones (apart from the trainer, so that its sampling buffers can be
+/// borrowed at the same time).
 fn sampling_weights<'a, T>(cfg: &ValidConfig, averaged: &'a [T], params: &'a [T]) -> &'a [T] {
     if cfg.average_decay > 0.0 {
         averaged
