@@ -2,7 +2,9 @@
 
 use super::js_err;
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
-use crate::evaluate::{evaluate, evaluate_label, evaluate_latent, Evaluation};
+use crate::evaluate::{
+    evaluate, evaluate_label, evaluate_label_by_label, evaluate_latent, Evaluation,
+};
 use crate::hash::parse_hash;
 use crate::metrics::{LabelScore, LatentHealth, FIDELITY_BAR};
 use crate::model_file::ModelFile;
@@ -377,9 +379,11 @@ impl WasmTrainer {
     /// Scores against the exact posterior, as JSON (see `inn eval`), each
     /// label with what misses the fidelity bar (`bar_misses`), from `n`
     /// samples per label; the MMD^2 from the first `mmd_samples` of them
-    /// (0: none; it costs O(k^2)).
+    /// (0: none; it costs O(k^2)). Each label's samples are those
+    /// `evaluateLabel` draws with the same seed, so that the page's scores
+    /// of a paused network agree with those it showed while training it.
     pub fn evaluate(&mut self, n: usize, seed: f64, mmd_samples: usize) -> String {
-        let e = evaluate(
+        let e = evaluate_label_by_label(
             &mut self.inner,
             n,
             seed as u64,
@@ -389,9 +393,9 @@ impl WasmTrainer {
         serde_json::to_string(&EvaluationAgainstBar::new(&e)).unwrap_or_default()
     }
 
-    /// One label's score as JSON (no MMD^2), from `n` samples: while
-    /// training, the worker scores a label at a time so that a pause never
-    /// waits for all of them.
+    /// One label's score as JSON (no MMD^2), from `n` samples drawn from
+    /// `seed` and the label: while training, the worker scores a label at
+    /// a time so that a pause never waits for all of them.
     #[wasm_bindgen(js_name = evaluateLabel)]
     pub fn evaluate_label(&mut self, label: usize, n: usize, seed: f64) -> Result<String, JsError> {
         let score = evaluate_label(

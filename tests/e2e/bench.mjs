@@ -14,6 +14,9 @@ const configs = [
 ];
 
 const browser = await launch();
+// The engine's version: its compiler sets the wasm figures as much as the
+// machine does.
+console.log(`browser: Chromium ${browser.version()}`);
 const page = await (await browser.newContext()).newPage();
 await page.goto(`${BASE_URL}/#preset=fast`);
 const run = (hash, steps, toFidelity, alone = false) => page.evaluate(({ hash, steps, toFidelity, alone }) => new Promise((resolve) => {
