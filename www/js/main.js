@@ -178,7 +178,7 @@ function noteBar(m) {
     const more = l.bar_misses.length - 1;
     return `${COLOUR_NAMES[l.label]}: ${l.bar_misses[0]}${more ? ` (+${more} more)` : ''}`;
   });
-  if (!bar.misses.length && labels.length === app.nLabels && !bar.first) {
+  if (m.clearsBar && !bar.first) {
     bar.first = { step: m.step, seconds: m.trainedMs / 1000 };
     app.dirty.add('losses');
   }

@@ -88,8 +88,12 @@ const MMD_SAMPLES = 1000;
  * its noise floor) from the first MMD_SAMPLES of them. */
 function scores() {
   const evaluation = JSON.parse(trainer.evaluate(SCORE_SAMPLES, SCORE_SEED, MMD_SAMPLES));
-  postMessage({ type: 'scores', step: trainer.step(), trainedMs: trainedMs(trainer), evaluation });
+  postMessage({ type: 'scores', step: trainer.step(), trainedMs: trainedMs(trainer), evaluation, clearsBar: clearsBar(evaluation.labels) });
 }
+
+/** Whether scores clear the fidelity bar: every label scored, none with a
+ * miss. The page's bar line takes this verdict rather than judging again. */
+const clearsBar = (labels) => labels.length === trainer.nLabels() && labels.every((l) => l.bar_misses.length === 0);
 
 /** While training, scores come a piece at a time (one label, then the
  * latent space), each followed by a yield, so that a pause never waits
@@ -108,8 +112,9 @@ function scorePiece() {
   const latent = JSON.parse(trainer.evaluateLatent(SCORE_SAMPLES, SCORE_SEED));
   job.busyMs += performance.now() - started;
   nearScoreGap = Math.max(SCORE_NEAR_MS, job.busyMs / SCORE_NEAR_SHARE);
-  postMessage({ type: 'scores', step: job.step, trainedMs: job.trainedMs, evaluation: { step: job.step, labels: job.labels, latent } });
-  if (job.labels.every((l) => l.bar_misses.length === 0)) trainer.barCleared = true;
+  const clears = clearsBar(job.labels);
+  postMessage({ type: 'scores', step: job.step, trainedMs: job.trainedMs, evaluation: { step: job.step, labels: job.labels, latent }, clearsBar: clears });
+  if (clears) trainer.barCleared = true;
   trainer.nearBar = !trainer.barCleared && job.labels.every((l) => l.in_correct >= NEAR_BAR_IN_CORRECT);
   scoreJob = null;
   lastScore = performance.now();
