@@ -434,9 +434,12 @@ pub fn sgemm(
         if t.len() < k * n {
             t.resize(k * n, 0.0);
         }
-        for l in 0..k {
-            for j in 0..n {
-                t[l * n + j] = b[l * b_strides.0 + j * b_strides.1];
+        // Row by row of the copy, each read as a strided walk of `b` (no
+        // index to check per value).
+        for (l, row) in t[..k * n].chunks_exact_mut(n).enumerate() {
+            let column = b[l * b_strides.0..].iter().step_by(b_strides.1);
+            for (v, x) in row.iter_mut().zip(column) {
+                *v = *x;
             }
         }
         run(&t, n, c);
