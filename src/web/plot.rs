@@ -93,6 +93,10 @@ pub fn draw_losses(
     chart
         .configure_mesh()
         .x_desc("step")
+        // Steps are whole numbers: no more labels than whole steps in the
+        // range (before the first step the axis runs 0-1, and ten labels
+        // would read 0 0 0 0 0 1 1 1 1 1).
+        .x_labels((span as usize + 1).clamp(2, 10))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .label_style(("sans-serif", 12))
@@ -132,14 +136,17 @@ pub fn draw_losses(
                 PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 12))
-        .position(legend_at)
-        .draw()
-        .map_err(|e| JsError::new(&e.to_string()))?;
+    // Before the first step there is nothing to name: no empty box.
+    if !rows.is_empty() {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 12))
+            .position(legend_at)
+            .draw()
+            .map_err(|e| JsError::new(&e.to_string()))?;
+    }
     area.present().map_err(|e| JsError::new(&e.to_string()))?;
     Ok(())
 }
