@@ -136,10 +136,12 @@ impl Mlp {
         let rows = cache.rows;
         let acts = &cache.acts;
         let MlpScratch { grad_a, grad_b } = scratch;
-        ensure_len(grad_a, grad_out.len());
-        grad_a.copy_from_slice(grad_out);
+        // The last layer reads `grad_out` itself; each layer below reads
+        // what the one above wrote into `grad_a`.
+        let mut g_in_scratch = false;
         for (i, layer) in self.layers.iter().enumerate().rev() {
-            // grad_a: dL/d(pre-activation output of layer i)
+            // dL/d(pre-activation output of layer i)
+            let g: &[T] = if g_in_scratch { grad_a } else { grad_out };
             let x = &acts[i];
             let (wo, bo) = (layer.w, layer.b);
             let nw = layer.inputs * layer.outputs;
@@ -149,27 +151,19 @@ impl Mlp {
                 rows,
                 layer.outputs,
                 x,
-                grad_a,
+                g,
                 T::one(),
                 &mut grads[wo..wo + nw],
             );
             let db = &mut grads[bo..bo + layer.outputs];
-            for row in grad_a.chunks_exact(layer.outputs) {
+            for row in g.chunks_exact(layer.outputs) {
                 for (d, g) in db.iter_mut().zip(row) {
                     *d += *g;
                 }
             }
             let w = &params[wo..wo + nw];
             if i == 0 {
-                gemm_nt(
-                    rows,
-                    layer.outputs,
-                    layer.inputs,
-                    grad_a,
-                    w,
-                    T::zero(),
-                    grad_in,
-                );
+                gemm_nt(rows, layer.outputs, layer.inputs, g, w, T::zero(), grad_in);
             } else {
                 ensure_len(grad_b, rows * layer.inputs);
                 // ReLU: the gradient passes where the activation was positive.
@@ -177,12 +171,13 @@ impl Mlp {
                     rows,
                     layer.outputs,
                     layer.inputs,
-                    grad_a,
+                    g,
                     w,
                     grad_b,
                     Then::KeepWherePositive(x),
                 );
                 std::mem::swap(grad_a, grad_b);
+                g_in_scratch = true;
             }
         }
     }
