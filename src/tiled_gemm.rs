@@ -435,11 +435,16 @@ pub fn sgemm(
             t.resize(k * n, 0.0);
         }
         // Row by row of the copy, each read as a strided walk of `b` (no
-        // index to check per value).
+        // index to check per value); a column stride of 0 repeats a value.
         for (l, row) in t[..k * n].chunks_exact_mut(n).enumerate() {
-            let column = b[l * b_strides.0..].iter().step_by(b_strides.1);
-            for (v, x) in row.iter_mut().zip(column) {
-                *v = *x;
+            let from = &b[l * b_strides.0..];
+            match b_strides.1 {
+                0 => row.fill(from[0]),
+                stride => {
+                    for (v, x) in row.iter_mut().zip(from.iter().step_by(stride)) {
+                        *v = *x;
+                    }
+                }
             }
         }
         run(&t, n, c);
@@ -700,12 +705,14 @@ mod tests {
                     let a = values(m * k, 1.0);
                     let b = values(k * n, 2.0);
                     let c0 = values(m * n, 3.0);
-                    // a row-major or transposed; b row-major or transposed.
+                    // a row-major or transposed; b row-major, transposed
+                    // or one column repeated (column stride 0).
                     for (sa, sb) in [
                         ((k, 1), (n, 1)),
                         ((1, m), (n, 1)),
                         ((k, 1), (1, k)),
                         ((1, m), (1, k)),
+                        ((k, 1), (1, 0)),
                     ] {
                         for ((alpha, beta), kernel) in [(1.0, 0.0), (1.0, 1.0), (-0.5, 2.0)]
                             .into_iter()
@@ -742,7 +749,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 6 * 6 * 13 * 4 * 3 * kernels().len());
+        assert_eq!(checked, 6 * 6 * 13 * 5 * 3 * kernels().len());
     }
 
     #[test]

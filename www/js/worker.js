@@ -88,12 +88,20 @@ const MMD_SAMPLES = 1000;
  * its noise floor) from the first MMD_SAMPLES of them. */
 function scores() {
   const evaluation = JSON.parse(trainer.evaluate(SCORE_SAMPLES, SCORE_SEED, MMD_SAMPLES));
-  postMessage({ type: 'scores', step: trainer.step(), trainedMs: trainedMs(trainer), evaluation, clearsBar: clearsBar(evaluation.labels) });
+  postScores(trainer.step(), trainedMs(trainer), evaluation);
 }
 
-/** Whether scores clear the fidelity bar: every label scored, none with a
- * miss. The page's bar line takes this verdict rather than judging again. */
-const clearsBar = (labels) => labels.length === trainer.nLabels() && labels.every((l) => l.bar_misses.length === 0);
+/** Posts scores with the verdict on the fidelity bar (every label scored,
+ * none with a miss), which the page's bar line takes rather than judging
+ * again, and notes where the network stands: the scores that first clear
+ * the bar, paused or training, end the closer scoring near it. */
+function postScores(step, trained, evaluation) {
+  const { labels } = evaluation;
+  const clearsBar = labels.length === trainer.nLabels() && labels.every((l) => l.bar_misses.length === 0);
+  if (clearsBar) trainer.barCleared = true;
+  trainer.nearBar = !trainer.barCleared && labels.every((l) => l.in_correct >= NEAR_BAR_IN_CORRECT);
+  postMessage({ type: 'scores', step, trainedMs: trained, evaluation, clearsBar });
+}
 
 /** While training, scores come a piece at a time (one label, then the
  * latent space), each followed by a yield, so that a pause never waits
@@ -112,10 +120,7 @@ function scorePiece() {
   const latent = JSON.parse(trainer.evaluateLatent(SCORE_SAMPLES, SCORE_SEED));
   job.busyMs += performance.now() - started;
   nearScoreGap = Math.max(SCORE_NEAR_MS, job.busyMs / SCORE_NEAR_SHARE);
-  const clears = clearsBar(job.labels);
-  postMessage({ type: 'scores', step: job.step, trainedMs: job.trainedMs, evaluation: { step: job.step, labels: job.labels, latent }, clearsBar: clears });
-  if (clears) trainer.barCleared = true;
-  trainer.nearBar = !trainer.barCleared && job.labels.every((l) => l.in_correct >= NEAR_BAR_IN_CORRECT);
+  postScores(job.step, job.trainedMs, { step: job.step, labels: job.labels, latent });
   scoreJob = null;
   lastScore = performance.now();
 }
