@@ -1,19 +1,72 @@
 //! Scores a trained network against the exact posterior of every label:
 //! what `inn eval`, the fidelity tests, the benchmark and the page report.
 
+use crate::error::Error;
 use crate::linalg::Real;
 use crate::metrics::{latent_health, score_label, LabelScore, LatentHealth};
+use crate::problem::GaussianMixture;
 use crate::rng::Rng;
 use crate::train::{SampleNoise, Trainer};
 use serde::Serialize;
+
+/// What the scores read from a trained model: posterior samples for a
+/// label and, where the model has one, its latent code of given points.
+/// The scores take this instead of a trainer, so that anything that draws
+/// posterior samples is scored by the same numbers.
+pub trait Sampler {
+    /// The problem the model answers.
+    fn problem(&self) -> &GaussianMixture;
+    /// Training steps behind the model (0 for a method without training).
+    fn steps_done(&self) -> u64;
+    /// `n` posterior samples for `label`, as `x0, x1` pairs, drawn from
+    /// `seed`; `noise` scales the noise a network was trained with.
+    fn sample(
+        &mut self,
+        label: usize,
+        n: usize,
+        seed: u64,
+        noise: SampleNoise,
+    ) -> Result<Vec<f64>, Error>;
+    /// The latent code z of points `x` (`x0, x1` pairs), `n x ndim_z`, and
+    /// `ndim_z`; None for a model without a latent space.
+    fn latent(&mut self, x: &[f64], seed: u64) -> Option<(Vec<f64>, usize)>;
+}
+
+impl<T: Real> Sampler for Trainer<T> {
+    fn problem(&self) -> &GaussianMixture {
+        Trainer::problem(self)
+    }
+
+    fn steps_done(&self) -> u64 {
+        Trainer::steps_done(self)
+    }
+
+    fn sample(
+        &mut self,
+        label: usize,
+        n: usize,
+        seed: u64,
+        noise: SampleNoise,
+    ) -> Result<Vec<f64>, Error> {
+        let s = self.sample_posterior(label, n, seed, noise)?;
+        Ok(s.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect())
+    }
+
+    fn latent(&mut self, x: &[f64], seed: u64) -> Option<(Vec<f64>, usize)> {
+        let points: Vec<T> = x.iter().map(|&v| T::of(v)).collect();
+        let (z, _) = self.forward_points(&points, seed);
+        let z = z.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
+        Some((z, self.config().ndim_z))
+    }
+}
 
 /// Scores of every label and the health of the latent space.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Evaluation {
     pub step: u64,
     pub labels: Vec<LabelScore>,
-    /// Moments of f_z(x) over prior samples.
-    pub latent: LatentHealth,
+    /// Moments of f_z(x) over prior samples (None without a latent space).
+    pub latent: Option<LatentHealth>,
 }
 
 /// Draws `n` posterior samples per label (with `noise` times the training
@@ -21,8 +74,8 @@ pub struct Evaluation {
 /// scores them; with `mmd_samples`, also the MMD^2 over the first that
 /// many samples of each label (it costs O(k^2): the page asks for fewer
 /// than it scores).
-pub fn evaluate<T: Real>(
-    trainer: &mut Trainer<T>,
+pub fn evaluate<S: Sampler + ?Sized>(
+    trainer: &mut S,
     n: usize,
     seed: u64,
     noise: SampleNoise,
@@ -45,8 +98,8 @@ pub fn evaluate<T: Real>(
 /// work delays a pause. The MMD^2 (`mmd_samples`) takes draws of its own
 /// after the bar's, so the bar's numbers do not depend on whether it is
 /// asked for.
-pub fn evaluate_label<T: Real>(
-    trainer: &mut Trainer<T>,
+pub fn evaluate_label<S: Sampler + ?Sized>(
+    trainer: &mut S,
     label: usize,
     n: usize,
     seed: u64,
@@ -63,8 +116,8 @@ pub fn evaluate_label<T: Real>(
 /// [`evaluate_latent`] does, from the same `seed`: what the page shows
 /// while paused, which then agrees with the label-by-label scores it
 /// showed while training the same network.
-pub fn evaluate_label_by_label<T: Real>(
-    trainer: &mut Trainer<T>,
+pub fn evaluate_label_by_label<S: Sampler + ?Sized>(
+    trainer: &mut S,
     n: usize,
     seed: u64,
     noise: SampleNoise,
@@ -81,12 +134,16 @@ pub fn evaluate_label_by_label<T: Real>(
 }
 
 /// Moments of f_z(x) over `n` prior points drawn from `seed`.
-pub fn evaluate_latent<T: Real>(trainer: &mut Trainer<T>, n: usize, seed: u64) -> LatentHealth {
+pub fn evaluate_latent<S: Sampler + ?Sized>(
+    trainer: &mut S,
+    n: usize,
+    seed: u64,
+) -> Option<LatentHealth> {
     latent_with(trainer, n, &mut Rng::new(seed))
 }
 
-fn score_with<T: Real>(
-    trainer: &mut Trainer<T>,
+fn score_with<S: Sampler + ?Sized>(
+    trainer: &mut S,
     label: usize,
     n: usize,
     rng: &mut Rng,
@@ -94,12 +151,8 @@ fn score_with<T: Real>(
     mmd_samples: Option<usize>,
 ) -> LabelScore {
     let samples = trainer
-        .sample_posterior(label, n, rng.next_seed(), noise)
+        .sample(label, n, rng.next_seed(), noise)
         .expect("label in range");
-    let samples: Vec<f64> = samples
-        .iter()
-        .map(|v| v.to_f64().unwrap_or(f64::NAN))
-        .collect();
     let problem = trainer.problem();
     let exact = problem
         .sample_posterior(rng, label, n)
@@ -119,14 +172,16 @@ fn score_with<T: Real>(
     )
 }
 
-fn latent_with<T: Real>(trainer: &mut Trainer<T>, n: usize, rng: &mut Rng) -> LatentHealth {
-    let points: Vec<T> = (0..n)
+fn latent_with<S: Sampler + ?Sized>(
+    trainer: &mut S,
+    n: usize,
+    rng: &mut Rng,
+) -> Option<LatentHealth> {
+    let points: Vec<f64> = (0..n)
         .flat_map(|_| trainer.problem().sample(rng).0)
-        .map(T::of)
         .collect();
-    let (z, _) = trainer.forward_points(&points, rng.next_seed());
-    let z: Vec<f64> = z.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect();
-    latent_health(&z, trainer.config().ndim_z)
+    let (z, ndim_z) = trainer.latent(&points, rng.next_seed())?;
+    Some(latent_health(&z, ndim_z))
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ impl<'a> ScoreAgainstBar<'a> {
 struct EvaluationAgainstBar<'a> {
     step: u64,
     labels: Vec<ScoreAgainstBar<'a>>,
-    latent: &'a LatentHealth,
+    latent: &'a Option<LatentHealth>,
 }
 
 impl<'a> EvaluationAgainstBar<'a> {
