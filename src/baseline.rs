@@ -5,7 +5,7 @@
 //! has no clock).
 
 use crate::error::Error;
-use crate::problem::Simulator;
+use crate::problem::Problem;
 use crate::rng::Rng;
 
 /// Which samples to keep.
@@ -42,7 +42,7 @@ pub struct AbcResult {
 }
 
 /// Runs rejection ABC for observation `y_star`.
-pub fn abc_rejection<S: Simulator>(
+pub fn abc_rejection<S: Problem + ?Sized>(
     problem: &S,
     y_star: &[f64],
     s: &AbcSettings,

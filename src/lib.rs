@@ -14,6 +14,7 @@ pub mod hash;
 pub mod inn;
 pub mod linalg;
 pub mod loss;
+pub mod method;
 pub mod metrics;
 pub mod model_file;
 pub mod nn;

@@ -2,7 +2,7 @@
 //! one-hot label of the mode that generated it. The paper's toy is the
 //! 8-mode octagon; any list of modes works, so users can draw their own.
 
-use super::Simulator;
+use super::{check_observation, Problem, ProblemView, ScoreKind};
 use crate::error::Error;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -229,7 +229,39 @@ impl GaussianMixture {
     }
 }
 
-impl Simulator for GaussianMixture {
+/// Half-width of the square the page draws a mixture in: the toy's modes
+/// and a margin, and any hand-drawn mode within [-4, 4].
+const VIEW_EXTENT: f64 = 4.0;
+
+impl GaussianMixture {
+    /// The label an observation names: the entry of y* nearest to 1 among
+    /// the largest (y* is a label's one-hot vector, possibly noisy).
+    pub fn label_of(&self, y_star: &[f64]) -> Result<usize, Error> {
+        check_observation(self, y_star)?;
+        Ok((0..y_star.len())
+            .max_by(|&a, &b| y_star[a].total_cmp(&y_star[b]))
+            .unwrap_or(0))
+    }
+
+    /// The one-hot observation of `label`.
+    pub fn one_hot(&self, label: usize) -> Result<Vec<f64>, Error> {
+        if label >= self.n_labels {
+            return Err(Error::InvalidArgument(format!(
+                "label must be in 0..{}, got {label}",
+                self.n_labels
+            )));
+        }
+        let mut y = vec![0.0; self.n_labels];
+        y[label] = 1.0;
+        Ok(y)
+    }
+}
+
+impl Problem for GaussianMixture {
+    fn name(&self) -> &'static str {
+        "mixture"
+    }
+
     fn ndim_x(&self) -> usize {
         2
     }
@@ -238,11 +270,42 @@ impl Simulator for GaussianMixture {
         self.n_labels
     }
 
+    fn sample_prior(&self, rng: &mut Rng, x: &mut [f64]) {
+        x.copy_from_slice(&self.sample(rng).0);
+    }
+
     fn simulate(&self, rng: &mut Rng, x: &mut [f64], y: &mut [f64]) {
         let (p, mode) = self.sample(rng);
         x.copy_from_slice(&p);
         y.fill(0.0);
         y[self.modes[mode].label] = 1.0;
+    }
+
+    /// log p(x, c) for the label c that y* names: the log density of the
+    /// modes of that colour (p(c | x) is their share of the density at x).
+    fn log_target(&self, x: &[f64], y_star: &[f64]) -> f64 {
+        match self.label_of(y_star) {
+            Ok(label) => self.density([x[0], x[1]], Some(label)).ln(),
+            Err(_) => f64::NEG_INFINITY,
+        }
+    }
+
+    fn sample_posterior(&self, rng: &mut Rng, y_star: &[f64], n: usize) -> Result<Vec<f64>, Error> {
+        let label = self.label_of(y_star)?;
+        GaussianMixture::sample_posterior(self, rng, label, n)
+    }
+
+    fn score_kinds(&self) -> &'static [ScoreKind] {
+        &[ScoreKind::Modes, ScoreKind::Mmd]
+    }
+
+    fn view(&self) -> ProblemView {
+        ProblemView::Mixture {
+            modes: self.modes.clone(),
+            n_labels: self.n_labels,
+            in_mode_stds: crate::metrics::IN_MODE_STDS,
+            extent: VIEW_EXTENT,
+        }
     }
 }
 
@@ -292,5 +355,47 @@ mod tests {
         assert!(GaussianMixture::toy(LabelMap::All)
             .sample_posterior(&mut Rng::new(1), 8, 1)
             .is_err());
+    }
+
+    #[test]
+    fn an_observation_names_its_label_and_the_target_is_that_labels_density() {
+        let g = GaussianMixture::toy(LabelMap::Some);
+        let p: &dyn Problem = &g;
+        assert_eq!((p.ndim_x(), p.ndim_y()), (2, 4));
+        let blue = g.one_hot(1).unwrap();
+        assert_eq!(g.label_of(&[0.1, 0.9, -0.05, 0.2]).unwrap(), 1);
+        assert!(g.label_of(&[1.0, 0.0]).is_err());
+        assert!(g.one_hot(4).is_err());
+        // At a blue mode the target is the log of blue's density; at a red
+        // one blue's density is negligible next to red's.
+        let at = |c: [f64; 2], y: &[f64]| p.log_target(&c, y);
+        let expected = g.density(TOY_CENTRES[4], Some(1)).ln();
+        assert_eq!(at(TOY_CENTRES[4], &blue), expected);
+        assert!(at(TOY_CENTRES[0], &blue) < at(TOY_CENTRES[0], &g.one_hot(0).unwrap()) - 20.0);
+        // Exact draws through the trait are the label's.
+        let s = p.sample_posterior(&mut Rng::new(2), &blue, 500).unwrap();
+        assert!(s.chunks(2).all(|x| x[1] < 0.0 && x[0] > 0.0));
+        assert!(p
+            .sample_posterior(&mut Rng::new(2), &[f64::NAN; 4], 5)
+            .is_err());
+    }
+
+    #[test]
+    fn the_joint_draw_labels_x_with_its_modes_colour() {
+        let g = GaussianMixture::toy(LabelMap::Some);
+        let mut rng = Rng::new(4);
+        let (mut x, mut y) = ([0.0; 2], [0.0; 4]);
+        for _ in 0..200 {
+            g.simulate(&mut rng, &mut x, &mut y);
+            let label = g.label_of(&y).unwrap();
+            assert_eq!(y.iter().sum::<f64>(), 1.0);
+            let nearest = (0..8)
+                .min_by(|&a, &b| {
+                    let d = |i: usize| (x[0] - TOY_CENTRES[i][0]).hypot(x[1] - TOY_CENTRES[i][1]);
+                    d(a).total_cmp(&d(b))
+                })
+                .unwrap();
+            assert_eq!(LabelMap::Some.labels()[nearest], label);
+        }
     }
 }

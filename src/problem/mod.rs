@@ -1,18 +1,93 @@
-//! Inverse problems the network learns: a forward process from hidden
-//! parameters x to observations y, with a prior on x.
+//! Inverse problems: a forward process from hidden parameters x to
+//! observations y, with a prior on x. [`Problem`] is what every other part
+//! of the core takes (the trainer's data, the baselines' simulations, the
+//! scores' exact posterior, the page's drawing); the labelled Gaussian
+//! mixture is its first implementation.
 
 mod mixture;
 
 pub use mixture::{GaussianMixture, LabelMap, Mode, TOY_CENTRES, TOY_STD};
 
-/// A forward process that can be simulated: what ABC needs, and what the
-/// trainer draws its data from.
-pub trait Simulator {
+use crate::error::Error;
+use crate::rng::Rng;
+use serde::Serialize;
+
+/// A score that applies to a problem's posterior samples.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreKind {
+    /// Shares of the samples in the right modes, in wrong ones and between
+    /// them; each mode's mass, width and centre (a mixture's posterior).
+    Modes,
+    /// MMD² against exact posterior samples, with its noise floor.
+    Mmd,
+    /// Distance of the simulated observation of each sample from y*.
+    Resimulation,
+}
+
+/// What the page needs to draw a problem: its kind and parameters, as data
+/// (the page draws; the core decides what is drawn).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProblemView {
+    /// Labelled isotropic Gaussians in the plane.
+    Mixture {
+        modes: Vec<Mode>,
+        n_labels: usize,
+        /// A sample counts as in a mode within this many of its stds.
+        in_mode_stds: f64,
+        /// Half-width of the square the plane is drawn in.
+        extent: f64,
+    },
+}
+
+/// An inverse problem: dimensions, prior, forward process with its
+/// observation noise, and the exact posterior that every method is scored
+/// against.
+///
+/// An observation y* is a vector of [`Problem::ndim_y`] entries; for a
+/// problem whose observations are labels, it is the label's one-hot vector.
+pub trait Problem: std::fmt::Debug {
+    /// Short name, for files and messages.
+    fn name(&self) -> &'static str;
     /// Dimension of the hidden parameters x.
     fn ndim_x(&self) -> usize;
     /// Dimension of the observation y.
     fn ndim_y(&self) -> usize;
-    /// Draws x from the prior and a noise-free observation y for it, into
-    /// `x` (`ndim_x`) and `y` (`ndim_y`).
-    fn simulate(&self, rng: &mut crate::rng::Rng, x: &mut [f64], y: &mut [f64]);
+    /// One draw of x from the prior, into `x` (`ndim_x`).
+    fn sample_prior(&self, rng: &mut Rng, x: &mut [f64]);
+    /// One draw of (x, y) from the joint: x from the prior and y from the
+    /// forward process at x, observation noise included, into `x`
+    /// (`ndim_x`) and `y` (`ndim_y`). The training data and every
+    /// simulation-based method draw from this.
+    fn simulate(&self, rng: &mut Rng, x: &mut [f64], y: &mut [f64]);
+    /// log p(x) + log p(y* | x), up to a constant that does not depend on
+    /// x: the unnormalised log posterior a Markov chain walks on
+    /// (-inf where the posterior is zero).
+    fn log_target(&self, x: &[f64], y_star: &[f64]) -> f64;
+    /// `n` exact draws from p(x | y*), flattened (`ndim_x` per draw), or
+    /// the error naming what is wrong with `y_star`.
+    fn sample_posterior(&self, rng: &mut Rng, y_star: &[f64], n: usize) -> Result<Vec<f64>, Error>;
+    /// The scores that apply to this problem's posteriors.
+    fn score_kinds(&self) -> &'static [ScoreKind];
+    /// What the page needs to draw it.
+    fn view(&self) -> ProblemView;
+}
+
+/// Checks that an observation has the problem's dimension and finite
+/// entries.
+pub fn check_observation(problem: &dyn Problem, y_star: &[f64]) -> Result<(), Error> {
+    let ny = problem.ndim_y();
+    if y_star.len() != ny {
+        return Err(Error::InvalidArgument(format!(
+            "y* must have {ny} entries, got {}",
+            y_star.len()
+        )));
+    }
+    if !y_star.iter().all(|v| v.is_finite()) {
+        return Err(Error::InvalidArgument(format!(
+            "y* must be finite, got {y_star:?}"
+        )));
+    }
+    Ok(())
 }
