@@ -5,12 +5,15 @@
 //! The core has no clock: timing is the caller's ([`ask`]).
 
 mod abc;
+pub mod chains;
 mod exact;
 mod inn;
+mod mcmc;
 
 pub use abc::Abc;
 pub use exact::Exact;
 pub use inn::Inn;
+pub use mcmc::{Mcmc, McmcRun};
 
 use crate::error::Error;
 use crate::problem::{check_observation, Problem};
