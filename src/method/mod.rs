@@ -9,11 +9,13 @@ pub mod chains;
 mod exact;
 mod inn;
 mod mcmc;
+mod mean_variance;
 
 pub use abc::Abc;
 pub use exact::Exact;
 pub use inn::Inn;
 pub use mcmc::{Mcmc, McmcRun};
+pub use mean_variance::{MeanVariance, MeanVarianceSettings};
 
 use crate::error::Error;
 use crate::problem::{check_observation, Problem};
@@ -91,3 +93,5 @@ pub fn ask(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_networks;

@@ -1,0 +1,129 @@
+//! The methods that train a network of their own: gradients against finite
+//! differences, and what each gets on the toy.
+
+use super::*;
+use crate::problem::{GaussianMixture, LabelMap, TOY_CENTRES};
+
+/// Largest relative difference between `analytic` and central finite
+/// differences of `loss` over every weight.
+fn gradient_error(
+    params: &mut [f64],
+    analytic: &[f64],
+    mut loss: impl FnMut(&[f64]) -> f64,
+) -> f64 {
+    let h = 1e-6;
+    let top = analytic.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+    assert!(top > 1e-6, "a zero gradient proves nothing");
+    (0..params.len())
+        .map(|i| {
+            let keep = params[i];
+            params[i] = keep + h;
+            let up = loss(params);
+            params[i] = keep - h;
+            let down = loss(params);
+            params[i] = keep;
+            let numeric = (up - down) / (2.0 * h);
+            (analytic[i] - numeric).abs() / analytic[i].abs().max(numeric.abs()).max(1e-5 * top)
+        })
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn the_mean_variance_gradient_matches_finite_differences() {
+    let g = GaussianMixture::toy(LabelMap::Some);
+    let settings = MeanVarianceSettings {
+        hidden: 6,
+        ..MeanVarianceSettings::default()
+    };
+    let mut net: MeanVariance<f64> = MeanVariance::new(&g, settings).unwrap();
+    let mut rng = crate::rng::Rng::new(3);
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    let (mut xi, mut yi) = ([0.0; 2], [0.0; 4]);
+    for _ in 0..16 {
+        crate::problem::Problem::simulate(&g, &mut rng, &mut xi, &mut yi);
+        x.extend(xi);
+        y.extend(yi);
+    }
+    net.loss_and_gradient(&x, &y, 16);
+    let analytic = net.grads().to_vec();
+    let mut params = net.params_mut().to_vec();
+    let err = gradient_error(&mut params, &analytic, |p| {
+        net.params_mut().copy_from_slice(p);
+        net.loss_and_gradient(&x, &y, 16)
+    });
+    assert!(err < 1e-5, "max relative error {err:.2e}");
+}
+
+/// Mean and standard deviation of each coordinate.
+fn moments(samples: &[f64]) -> [(f64, f64); 2] {
+    [0, 1].map(|d| {
+        let v: Vec<f64> = samples.iter().skip(d).step_by(2).copied().collect();
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        let sd = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / v.len() as f64).sqrt();
+        (m, sd)
+    })
+}
+
+fn trained(labels: LabelMap, steps: usize) -> (GaussianMixture, MeanVariance) {
+    let g = GaussianMixture::toy(labels);
+    let mut net: MeanVariance = MeanVariance::new(&g, MeanVarianceSettings::default()).unwrap();
+    for _ in 0..steps {
+        net.step(&g);
+    }
+    (g, net)
+}
+
+#[test]
+fn one_gaussian_per_colour_is_exact_when_each_colour_has_one_mode() {
+    let (g, mut net) = trained(LabelMap::All, 1500);
+    for label in 0..8 {
+        let y = g.one_hot(label).unwrap();
+        let q = Query {
+            y_star: &y,
+            n: 4000,
+            seed: 9,
+            budget: 0,
+        };
+        let a = ask(&mut net, &g, &q, &|| 0.0).unwrap();
+        assert_eq!((a.cost.evaluations, a.cost.paid_once), (1, true));
+        for (d, (m, sd)) in moments(&a.samples).into_iter().enumerate() {
+            let c = TOY_CENTRES[label][d];
+            assert!(
+                (m - c).abs() < 0.05,
+                "label {label} coordinate {d}: mean {m} for {c}"
+            );
+            assert!(
+                (sd / 0.2 - 1.0).abs() < 0.15,
+                "label {label} coordinate {d}: sd {sd}"
+            );
+        }
+    }
+}
+
+#[test]
+fn with_four_modes_of_one_colour_its_mass_lies_between_them() {
+    let (g, mut net) = trained(LabelMap::Some, 1500);
+    let red = g.one_hot(0).unwrap();
+    let q = Query {
+        y_star: &red,
+        n: 4000,
+        seed: 9,
+        budget: 0,
+    };
+    let a = ask(&mut net, &g, &q, &|| 0.0).unwrap();
+    // Red's modes: x from -2.41 to 2.41, y from 1 to 2.41; one Gaussian
+    // centred on their mean, as wide as they are spread.
+    let [(mx, sx), (my, sy)] = moments(&a.samples);
+    assert!(
+        mx.abs() < 0.15 && (my - 1.707).abs() < 0.15,
+        "mean ({mx}, {my})"
+    );
+    assert!(sx > 1.2 && sy > 0.4, "sd ({sx}, {sy})");
+    let within = |x: &[f64]| {
+        TOY_CENTRES[..4]
+            .iter()
+            .any(|c| (x[0] - c[0]).hypot(x[1] - c[1]) < 0.6)
+    };
+    let share = a.samples.chunks(2).filter(|x| within(x)).count() as f64 / 4000.0;
+    assert!(share < 0.3, "{share} of the samples in a red mode");
+}
