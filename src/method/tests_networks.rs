@@ -76,7 +76,7 @@ fn trained(labels: LabelMap, steps: usize) -> (GaussianMixture, MeanVariance) {
 #[test]
 fn one_gaussian_per_colour_is_exact_when_each_colour_has_one_mode() {
     let (g, mut net) = trained(LabelMap::All, 1500);
-    for label in 0..8 {
+    for (label, centre) in TOY_CENTRES.iter().enumerate() {
         let y = g.one_hot(label).unwrap();
         let q = Query {
             y_star: &y,
@@ -87,7 +87,7 @@ fn one_gaussian_per_colour_is_exact_when_each_colour_has_one_mode() {
         let a = ask(&mut net, &g, &q, &|| 0.0).unwrap();
         assert_eq!((a.cost.evaluations, a.cost.paid_once), (1, true));
         for (d, (m, sd)) in moments(&a.samples).into_iter().enumerate() {
-            let c = TOY_CENTRES[label][d];
+            let c = centre[d];
             assert!(
                 (m - c).abs() < 0.05,
                 "label {label} coordinate {d}: mean {m} for {c}"
