@@ -10,12 +10,14 @@ mod exact;
 mod inn;
 mod mcmc;
 mod mean_variance;
+mod variational;
 
 pub use abc::Abc;
 pub use exact::Exact;
 pub use inn::Inn;
 pub use mcmc::{Mcmc, McmcRun};
 pub use mean_variance::{MeanVariance, MeanVarianceSettings};
+pub use variational::{Variational, VariationalSettings};
 
 use crate::error::Error;
 use crate::problem::{check_observation, Problem};
