@@ -202,7 +202,7 @@ impl<T: Real> Variational<T> {
             self.settings.prior_std.powi(2),
             1.0 / self.settings.data_size,
         );
-        for i in 0..n {
+        for (i, e) in eps.iter().enumerate().take(n) {
             let (m, r) = (real(self.params[i]), real(self.params[n + i]));
             let sigma = softplus(r);
             loss += scale
@@ -210,7 +210,7 @@ impl<T: Real> Variational<T> {
                     - 0.5);
             let gw = real(self.g_weights[i]);
             self.grads[i] = T::of(gw + scale * m / p2);
-            let d_sigma = gw * eps[i] + scale * (sigma / p2 - 1.0 / sigma);
+            let d_sigma = gw * e + scale * (sigma / p2 - 1.0 / sigma);
             self.grads[n + i] = T::of(d_sigma * sigmoid(r));
         }
         for (g, v) in self.grads[2 * n..].iter_mut().zip(g_s) {
