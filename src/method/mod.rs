@@ -5,6 +5,7 @@
 //! The core has no clock: timing is the caller's ([`ask`]).
 
 mod abc;
+mod cgan;
 pub mod chains;
 mod exact;
 mod inn;
@@ -13,6 +14,7 @@ mod mean_variance;
 mod variational;
 
 pub use abc::Abc;
+pub use cgan::{Cgan, CganSettings, GanLosses};
 pub use exact::Exact;
 pub use inn::Inn;
 pub use mcmc::{Mcmc, McmcRun};
@@ -95,5 +97,7 @@ pub fn ask(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_gan;
 #[cfg(test)]
 mod tests_networks;
