@@ -5,7 +5,8 @@
 //! G(z, y*) for fresh z: one pass per sample, whatever the training gave,
 //! mode dropping included.
 
-use super::{Answer, Cost, Method, Query};
+use super::shared::{check_dimensions, draw_joint, real, sigmoid, softplus, trained_answer};
+use super::{Answer, Method, Query};
 use crate::error::Error;
 use crate::linalg::Real;
 use crate::nn::{Mlp, MlpCache, MlpScratch};
@@ -52,19 +53,6 @@ const ADAM: AdamSettings = AdamSettings {
 pub struct GanLosses {
     pub discriminator: f64,
     pub generator: f64,
-}
-
-fn real<T: Real>(v: T) -> f64 {
-    v.to_f64().unwrap_or(f64::NAN)
-}
-
-fn sigmoid(v: f64) -> f64 {
-    1.0 / (1.0 + (-v).exp())
-}
-
-/// log(1 + e^v) without overflow.
-fn softplus(v: f64) -> f64 {
-    v.max(0.0) + (-v.abs()).exp().ln_1p()
 }
 
 /// A network with its weights, gradient, optimiser and buffers.
@@ -237,20 +225,16 @@ impl<T: Real> Cgan<T> {
 
     /// A batch: joint draws x and rows [z ~ N(0, I), y].
     fn draw(&mut self, problem: &dyn Problem) -> (Vec<T>, Vec<T>) {
-        let (nx, ny, nz, rows) = (
-            self.ndim_x,
-            self.ndim_y,
-            self.settings.ndim_z,
-            self.settings.batch,
-        );
-        let (mut xi, mut yi) = (vec![0.0; nx], vec![0.0; ny]);
-        let (mut x, mut zy) = (Vec::new(), Vec::new());
-        for _ in 0..rows {
-            problem.simulate(&mut self.rng, &mut xi, &mut yi);
-            x.extend(xi.iter().map(|&v| T::of(v)));
-            zy.extend((0..nz).map(|_| T::of(self.rng.normal())));
-            zy.extend(yi.iter().map(|&v| T::of(v)));
-        }
+        let (nz, rows) = (self.settings.ndim_z, self.settings.batch);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        draw_joint(problem, &mut self.rng, rows, &mut x, &mut y);
+        let zy = y
+            .chunks_exact(self.ndim_y)
+            .flat_map(|y| {
+                let z: Vec<T> = (0..nz).map(|_| T::of(self.rng.normal())).collect();
+                z.into_iter().chain(y.iter().copied())
+            })
+            .collect();
         (x, zy)
     }
 
@@ -302,19 +286,8 @@ impl<T: Real> Method for Cgan<T> {
     }
 
     fn answer(&mut self, problem: &dyn Problem, q: &Query) -> Result<Answer, Error> {
-        if (problem.ndim_x(), problem.ndim_y()) != (self.ndim_x, self.ndim_y) {
-            return Err(Error::InvalidArgument(
-                "the network was trained on another problem".into(),
-            ));
-        }
-        Ok(Answer {
-            samples: self.sample(q.y_star, q.n, q.seed),
-            cost: Cost {
-                evaluations: q.n as u64,
-                training_steps: self.steps,
-                paid_once: true,
-                ..Cost::default()
-            },
-        })
+        check_dimensions(problem, self.ndim_x, self.ndim_y)?;
+        let samples = self.sample(q.y_star, q.n, q.seed);
+        Ok(trained_answer(samples, q.n as u64, self.steps))
     }
 }

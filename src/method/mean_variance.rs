@@ -4,11 +4,12 @@
 //! is one axis-aligned Gaussian: exact for a one-mode posterior, and mass
 //! between the modes of a multimodal one.
 
-use super::{Answer, Cost, Method, Query};
+use super::shared::{check_dimensions, draw_joint, real, trained_answer, ADAM};
+use super::{Answer, Method, Query};
 use crate::error::Error;
 use crate::linalg::Real;
 use crate::nn::{Mlp, MlpCache, MlpScratch};
-use crate::optim::{Adam, AdamSettings};
+use crate::optim::Adam;
 use crate::problem::Problem;
 use crate::rng::Rng;
 
@@ -33,14 +34,6 @@ impl Default for MeanVarianceSettings {
         }
     }
 }
-
-const ADAM: AdamSettings = AdamSettings {
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-8,
-    weight_decay: 0.0,
-    grad_clamp: 1e3,
-};
 
 /// The network, its optimiser and the buffers of a step.
 #[derive(Debug)]
@@ -159,15 +152,14 @@ impl<T: Real> MeanVariance<T> {
     /// One Adam step on a fresh batch of joint draws from `problem`; the
     /// batch's loss.
     pub fn step(&mut self, problem: &dyn Problem) -> f64 {
-        let (nx, ny, n) = (self.ndim_x, self.ndim_y, self.settings.batch);
-        let (mut x, mut y) = (vec![0.0; nx], vec![0.0; ny]);
-        self.batch_x.clear();
-        self.batch_y.clear();
-        for _ in 0..n {
-            problem.simulate(&mut self.rng, &mut x, &mut y);
-            self.batch_x.extend(x.iter().map(|&v| T::of(v)));
-            self.batch_y.extend(y.iter().map(|&v| T::of(v)));
-        }
+        let n = self.settings.batch;
+        draw_joint(
+            problem,
+            &mut self.rng,
+            n,
+            &mut self.batch_x,
+            &mut self.batch_y,
+        );
         let (bx, by) = (
             std::mem::take(&mut self.batch_x),
             std::mem::take(&mut self.batch_y),
@@ -192,22 +184,13 @@ impl<T: Real> MeanVariance<T> {
     }
 }
 
-/// f64 of a Real (NaN if it has none).
-fn real<T: Real>(v: T) -> f64 {
-    v.to_f64().unwrap_or(f64::NAN)
-}
-
 impl<T: Real> Method for MeanVariance<T> {
     fn name(&self) -> &'static str {
         "mean-variance"
     }
 
     fn answer(&mut self, problem: &dyn Problem, q: &Query) -> Result<Answer, Error> {
-        if (problem.ndim_x(), problem.ndim_y()) != (self.ndim_x, self.ndim_y) {
-            return Err(Error::InvalidArgument(
-                "the network was trained on another problem".into(),
-            ));
-        }
+        check_dimensions(problem, self.ndim_x, self.ndim_y)?;
         let (mu, sd) = self.predict(q.y_star);
         let mut rng = Rng::new(q.seed);
         let samples = (0..q.n)
@@ -218,14 +201,6 @@ impl<T: Real> Method for MeanVariance<T> {
                     .collect::<Vec<_>>()
             })
             .collect();
-        Ok(Answer {
-            samples,
-            cost: Cost {
-                evaluations: 1,
-                training_steps: self.steps,
-                paid_once: true,
-                ..Cost::default()
-            },
-        })
+        Ok(trained_answer(samples, 1, self.steps))
     }
 }

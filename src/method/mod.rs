@@ -11,6 +11,7 @@ mod exact;
 mod inn;
 mod mcmc;
 mod mean_variance;
+mod shared;
 mod variational;
 
 pub use abc::Abc;
@@ -95,6 +96,8 @@ pub fn ask(
     Ok(answer)
 }
 
+#[cfg(test)]
+mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -1,3 +1,4 @@
+use super::test_support::nearest_mode;
 use super::*;
 use crate::baseline::Acceptance;
 use crate::problem::{GaussianMixture, LabelMap};
@@ -96,17 +97,6 @@ fn bad_queries_are_refused_before_any_work() {
     let red = g.one_hot(0).unwrap();
     let e = ask(&mut Exact, &g, &query(&red, 0, 0), &ticking(0.0));
     assert!(e.unwrap_err().to_string().contains("n must be at least 1"));
-}
-
-/// Index of the toy mode nearest to `x`.
-fn nearest_mode(x: &[f64]) -> usize {
-    let c = crate::problem::TOY_CENTRES;
-    (0..8)
-        .min_by(|&a, &b| {
-            let d = |i: usize| (x[0] - c[i][0]).hypot(x[1] - c[i][1]);
-            d(a).total_cmp(&d(b))
-        })
-        .unwrap()
 }
 
 #[test]

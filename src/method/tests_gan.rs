@@ -1,32 +1,10 @@
 //! The conditional GAN: both losses' gradients against finite differences,
 //! and what its training gets on the toy.
 
+use super::test_support::{gradient_error, nearest_mode};
 use super::*;
 use crate::problem::{GaussianMixture, LabelMap, Problem, TOY_CENTRES};
 use crate::rng::Rng;
-
-/// Largest relative difference between `analytic` and central differences.
-fn gradient_error(
-    params: &mut [f64],
-    analytic: &[f64],
-    mut loss: impl FnMut(&[f64]) -> f64,
-) -> f64 {
-    let h = 1e-6;
-    let top = analytic.iter().fold(0.0f64, |m, g| m.max(g.abs()));
-    assert!(top > 1e-6, "a zero gradient proves nothing");
-    (0..params.len())
-        .map(|i| {
-            let keep = params[i];
-            params[i] = keep + h;
-            let up = loss(params);
-            params[i] = keep - h;
-            let down = loss(params);
-            params[i] = keep;
-            let numeric = (up - down) / (2.0 * h);
-            (analytic[i] - numeric).abs() / analytic[i].abs().max(numeric.abs()).max(1e-5 * top)
-        })
-        .fold(0.0, f64::max)
-}
 
 fn small() -> (GaussianMixture, Cgan<f64>, Vec<f64>, Vec<f64>) {
     let g = GaussianMixture::toy(LabelMap::Some);
@@ -71,16 +49,6 @@ fn the_generators_gradient_matches_finite_differences() {
         gan.generator_loss(&zy, 10)
     });
     assert!(err < 1e-5, "max relative error {err:.2e}");
-}
-
-/// Index of the toy mode nearest to `x`.
-fn nearest_mode(x: &[f64]) -> usize {
-    (0..8)
-        .min_by(|&a, &b| {
-            let d = |i: usize| (x[0] - TOY_CENTRES[i][0]).hypot(x[1] - TOY_CENTRES[i][1]);
-            d(a).total_cmp(&d(b))
-        })
-        .unwrap()
 }
 
 /// After 3000 steps of the default GAN on `some` with `seed`: for each

@@ -1,32 +1,9 @@
 //! The methods that train a network of their own: gradients against finite
 //! differences, and what each gets on the toy.
 
+use super::test_support::{gradient_error, moments};
 use super::*;
 use crate::problem::{GaussianMixture, LabelMap, TOY_CENTRES};
-
-/// Largest relative difference between `analytic` and central finite
-/// differences of `loss` over every weight.
-fn gradient_error(
-    params: &mut [f64],
-    analytic: &[f64],
-    mut loss: impl FnMut(&[f64]) -> f64,
-) -> f64 {
-    let h = 1e-6;
-    let top = analytic.iter().fold(0.0f64, |m, g| m.max(g.abs()));
-    assert!(top > 1e-6, "a zero gradient proves nothing");
-    (0..params.len())
-        .map(|i| {
-            let keep = params[i];
-            params[i] = keep + h;
-            let up = loss(params);
-            params[i] = keep - h;
-            let down = loss(params);
-            params[i] = keep;
-            let numeric = (up - down) / (2.0 * h);
-            (analytic[i] - numeric).abs() / analytic[i].abs().max(numeric.abs()).max(1e-5 * top)
-        })
-        .fold(0.0, f64::max)
-}
 
 #[test]
 fn the_mean_variance_gradient_matches_finite_differences() {
@@ -52,16 +29,6 @@ fn the_mean_variance_gradient_matches_finite_differences() {
         net.loss_and_gradient(&x, &y, 16)
     });
     assert!(err < 1e-5, "max relative error {err:.2e}");
-}
-
-/// Mean and standard deviation of each coordinate.
-fn moments(samples: &[f64]) -> [(f64, f64); 2] {
-    [0, 1].map(|d| {
-        let v: Vec<f64> = samples.iter().skip(d).step_by(2).copied().collect();
-        let m = v.iter().sum::<f64>() / v.len() as f64;
-        let sd = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / v.len() as f64).sqrt();
-        (m, sd)
-    })
 }
 
 fn trained(labels: LabelMap, steps: usize) -> (GaussianMixture, MeanVariance) {

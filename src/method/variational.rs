@@ -6,11 +6,12 @@
 //! divergence of q(w) from the prior N(0, σ_p²) over the nominal data
 //! size. Its answer draws fresh weights and noise for every sample.
 
-use super::{Answer, Cost, Method, Query};
+use super::shared::{check_dimensions, draw_joint, real, sigmoid, softplus, trained_answer, ADAM};
+use super::{Answer, Method, Query};
 use crate::error::Error;
 use crate::linalg::Real;
 use crate::nn::{Mlp, MlpCache, MlpScratch};
-use crate::optim::{Adam, AdamSettings};
+use crate::optim::Adam;
 use crate::problem::Problem;
 use crate::rng::Rng;
 
@@ -46,27 +47,6 @@ impl Default for VariationalSettings {
             seed: 1,
         }
     }
-}
-
-const ADAM: AdamSettings = AdamSettings {
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-8,
-    weight_decay: 0.0,
-    grad_clamp: 1e3,
-};
-
-/// softplus(r) = log(1 + e^r), computed without overflow.
-fn softplus(r: f64) -> f64 {
-    r.max(0.0) + (-r.abs()).exp().ln_1p()
-}
-
-fn sigmoid(r: f64) -> f64 {
-    1.0 / (1.0 + (-r).exp())
-}
-
-fn real<T: Real>(v: T) -> f64 {
-    v.to_f64().unwrap_or(f64::NAN)
 }
 
 /// The variational parameters and the buffers of a step. The parameter
@@ -222,14 +202,9 @@ impl<T: Real> Variational<T> {
     /// One Adam step on a fresh batch of joint draws from `problem`, with
     /// one draw of the weights for the batch; the batch's loss.
     pub fn step(&mut self, problem: &dyn Problem) -> f64 {
-        let (nx, ny, rows) = (self.ndim_x, self.ndim_y, self.settings.batch);
-        let (mut xi, mut yi) = (vec![0.0; nx], vec![0.0; ny]);
-        let (mut x, mut y) = (Vec::with_capacity(rows * nx), Vec::with_capacity(rows * ny));
-        for _ in 0..rows {
-            problem.simulate(&mut self.rng, &mut xi, &mut yi);
-            x.extend(xi.iter().map(|&v| T::of(v)));
-            y.extend(yi.iter().map(|&v| T::of(v)));
-        }
+        let rows = self.settings.batch;
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        draw_joint(problem, &mut self.rng, rows, &mut x, &mut y);
         let eps: Vec<f64> = (0..self.n_weights).map(|_| self.rng.normal()).collect();
         let loss = self.loss_and_gradient(&x, &y, rows, &eps);
         let progress = (self.steps as f64 / self.settings.steps.max(1) as f64).min(1.0);
@@ -268,19 +243,8 @@ impl<T: Real> Method for Variational<T> {
     }
 
     fn answer(&mut self, problem: &dyn Problem, q: &Query) -> Result<Answer, Error> {
-        if (problem.ndim_x(), problem.ndim_y()) != (self.ndim_x, self.ndim_y) {
-            return Err(Error::InvalidArgument(
-                "the network was trained on another problem".into(),
-            ));
-        }
-        Ok(Answer {
-            samples: self.sample(q.y_star, q.n, q.seed),
-            cost: Cost {
-                evaluations: q.n as u64,
-                training_steps: self.steps,
-                paid_once: true,
-                ..Cost::default()
-            },
-        })
+        check_dimensions(problem, self.ndim_x, self.ndim_y)?;
+        let samples = self.sample(q.y_star, q.n, q.seed);
+        Ok(trained_answer(samples, q.n as u64, self.steps))
     }
 }
