@@ -16,7 +16,7 @@
 //! wasm simd128 in the browser, and plain 4-lane arrays on the host, which
 //! compute exactly what the wasm build computes, so that the host tests
 //! check the browser's arithmetic. Native training runs an 8-lane AVX2 +
-//! FMA version for products up to 32 columns wide (every product of
+//! FMA version for products up to 32 columns wide (every layer's product in
 //! `fast`), where it beats `matrixmultiply`; wider products stay with
 //! `matrixmultiply`, whose packing pays off there. docs/kernels.md has the
 //! measurements behind these choices.
