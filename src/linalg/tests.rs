@@ -6,8 +6,6 @@ use super::gemm::BROWSER_ARITHMETIC;
 use super::*;
 use crate::tiled_gemm::Kernel;
 
-use super::*;
-
 fn naive(m: usize, k: usize, n: usize, a: &[f64], b: &[f64]) -> Vec<f64> {
     let mut c = vec![0.0; m * n];
     for i in 0..m {

@@ -2,8 +2,6 @@
 //! browser, four plain lanes that compute the same values on any other
 //! machine, and eight AVX2 + FMA lanes for native training.
 
-use super::Then;
-
 /// A vector of f32 lanes and the few operations the tiles need.
 pub(super) trait Lanes {
     /// Lanes per vector.
@@ -22,10 +20,10 @@ pub(super) trait Lanes {
     fn mul(a: Self::V, b: Self::V) -> Self::V;
     fn add(a: Self::V, b: Self::V) -> Self::V;
     /// Each lane of `v`, or +0 where it is <= 0 (NaN passes), as
-    /// [`Then::relu`] does one value.
+    /// [`super::Then::relu`] does one value.
     fn relu(v: Self::V) -> Self::V;
     /// Each lane of `v` where `mask` is > 0, else +0 (also where `mask` is
-    /// NaN), as [`Then::keep_where_positive`] does one value.
+    /// NaN), as [`super::Then::keep_where_positive`] does one value.
     fn keep_where_positive(v: Self::V, mask: Self::V) -> Self::V;
 }
 
@@ -137,12 +135,12 @@ impl Lanes for Portable {
 
     #[inline(always)]
     fn relu(v: Self::V) -> Self::V {
-        v.map(Then::<f32>::relu)
+        v.map(super::Then::<f32>::relu)
     }
 
     #[inline(always)]
     fn keep_where_positive(v: Self::V, mask: Self::V) -> Self::V {
-        std::array::from_fn(|i| Then::<f32>::keep_where_positive(v[i], mask[i]))
+        std::array::from_fn(|i| super::Then::<f32>::keep_where_positive(v[i], mask[i]))
     }
 }
 
