@@ -1,8 +1,9 @@
 //! exp and atan for f32 as branch-free polynomials (the Cephes single
 //! precision ones). The coupling blocks take both of every scale they
 //! compute; the library functions are calls the compiler cannot vectorise,
-//! and they cost ~12% of a training step natively and ~6% in wasm. These
-//! inline and vectorise, and stay within a few units in the last place.
+//! and with them these two are a large part of a training step
+//! (docs/kernels.md). These inline and vectorise, and stay within a few
+//! units in the last place.
 
 use std::f32::consts::{FRAC_PI_2, FRAC_PI_4, LOG2_E};
 

@@ -7,9 +7,14 @@ use crate::linalg::Real;
 /// Adam's hyper-parameters.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AdamSettings {
+    /// Decay of the running mean of the gradient.
     pub beta1: f64,
+    /// Decay of the running mean of the squared gradient.
     pub beta2: f64,
+    /// Added to the denominator, so that the step stays finite where the
+    /// mean squared gradient is near zero.
     pub eps: f64,
+    /// L2 penalty, added to each gradient as `weight_decay * weight`.
     pub weight_decay: f64,
     /// Each gradient element is clamped to `[-grad_clamp, grad_clamp]`.
     pub grad_clamp: f64,

@@ -15,7 +15,8 @@ use crate::nn::{Mlp, MlpCache};
 /// FrEIA's constant for 2/pi in the soft clamp.
 pub const SOFT_CLAMP_SLOPE: f64 = 0.636;
 
-/// One coupling block; its subnetworks' weights live in the shared vector.
+/// One coupling block; its subnetworks' weights live in the model's one
+/// parameter vector.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CouplingBlock {
     dim: usize,
@@ -305,7 +306,8 @@ impl<T: Real> Invertible<T> for CouplingBlock {
         self.net1
             .backward(p, grads, &c.gr, &c.net1, scratch, &mut c.gin);
         add_into(&mut c.g1, &c.gin); // total dL/dv1
-                                     // v1 = u1 * e2 + t2, [s2, t2] = net2(u2)
+
+        // v1 = u1 * e2 + t2, [s2, t2] = net2(u2)
         ensure_len(&mut c.gr, rows * 2 * d1);
         raw_grad(
             false,
@@ -349,7 +351,8 @@ impl<T: Real> Invertible<T> for CouplingBlock {
         self.net2
             .backward(p, grads, &c.gr, &c.net2, scratch, &mut c.gin);
         add_into(&mut c.g2, &c.gin); // total dL/du2
-                                     // u2 = (v2 - t1) * e1, [s1, t1] = net1(v1)
+
+        // u2 = (v2 - t1) * e1, [s1, t1] = net1(v1)
         ensure_len(&mut c.gr, rows * 2 * d2);
         raw_grad(true, d2, &c.g2, &c.h2, &c.e1, &c.c1, grad_logdet, &mut c.gr);
         scale_by(&mut c.g2, &c.e1); // dL/dv2

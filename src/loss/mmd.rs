@@ -2,10 +2,11 @@
 //! multiquadratic kernel k(a, b) = sum_h h^2 / (h^2 + |a - b|^2).
 //!
 //! Estimator: mean(K_xx) + mean(K_yy) - 2 mean(K_xy), biased, diagonal kept
-//! (as in the official notebook). The dimensions are small (2 to 10), so
-//! each pair's squared distance is summed directly (exact, unlike the
-//! notebook's |a|^2 + |b|^2 - 2 a.b) and shared by every kernel width, and
-//! the gradient d/dx_i sum_j k(|x_i - b_j|^2) = 2 (x_i sum_j k'_ij -
+//! (as in the official notebook). Each pair's squared distance is computed
+//! once for all kernel widths: summed coordinate by coordinate for points
+//! of few dimensions (exact, unlike the notebook's |a|^2 + |b|^2 - 2 a.b),
+//! from a matrix product for points of more ([`DIRECT_MAX_DIM`]). The
+//! gradient d/dx_i sum_j k(|x_i - b_j|^2) = 2 (x_i sum_j k'_ij -
 //! sum_j k'_ij b_j) is accumulated in the same pass: no pair matrix is
 //! ever stored.
 
@@ -25,21 +26,21 @@ pub struct MmdScratch<T> {
     /// itself (`gc x n`, transposed like `b_cols`).
     g_cols: Vec<T>,
     /// Squared norms of the rows of `a` and of `b`, and the dot products of
-    /// a block of rows of `a` with every row of `b` (`DOT_ROWS x m`).
+    /// a group of rows of `a` with every row of `b` (`DOT_ROWS x m`).
     norms_a: Vec<T>,
     norms_b: Vec<T>,
     dots: Vec<T>,
 }
 
-/// Widest points whose distances are summed coordinate by coordinate.
-/// Wider ones (L_z's [z, y] has 6 to 18 coordinates) take
-/// |a|^2 + |b|^2 - 2 a.b from one matrix product per block of rows: the
-/// product runs at full vector speed, the per-pair loop then costs the same
-/// for any width. (The cancellation error, about 1e-7 |a|^2, is far below
-/// the narrowest kernel width, h^2 = 0.0025.)
+/// Most coordinates of points whose distances are summed coordinate by
+/// coordinate. Points with more (L_z's [z, y] has 6 to 18 coordinates)
+/// take |a|^2 + |b|^2 - 2 a.b from one matrix product per group of rows:
+/// the product runs at full vector speed, the per-pair loop then costs the
+/// same for any dimension. (The cancellation error, about 1e-7 |a|^2, is
+/// far below the narrowest kernel width, h^2 = 0.0025.)
 const DIRECT_MAX_DIM: usize = 4;
 
-/// Rows of `a` per block of dot products.
+/// Rows of `a` per group of dot products.
 const DOT_ROWS: usize = 32;
 
 /// Partial sums kept per row pass: one 256-bit register of f32, two of
@@ -66,8 +67,8 @@ const MAX_GRAD_COLS: usize = 8;
 
 /// Sum of k over all pairs of rows of `a` (`n x d`) and `b` (`m x d`), in
 /// one pass over the pairs that computes each distance once for all widths.
-/// With `grad = Some((g, gc, scale))`, adds `scale * d/da_i sum_j k(a_i, b_j)`
-/// = `scale * 2 sum_j k'_ij (a_i - b_j)` to the first `gc` columns of row i
+/// With `grad = Some((g, gc, factor))`, adds `factor * d/da_i sum_j k(a_i, b_j)`
+/// = `factor * 2 sum_j k'_ij (a_i - b_j)` to the first `gc` columns of row i
 /// of `g` (`n x gc`).
 ///
 /// `b = None` pairs `a` with itself. k is symmetric, so then each unordered
@@ -88,9 +89,9 @@ fn pair_sum<T: Real>(
     let col_grad = same && gc > 0;
     let by_dots = d > DIRECT_MAX_DIM;
     // Transposed copy of b: column l is b_cols[l * m..(l + 1) * m]. Read for
-    // the distances of narrow points, for the gradient columns and as the
-    // right operand of the dot products (which would otherwise transpose b
-    // again for every block of rows).
+    // the distances of low-dimensional points, for the gradient columns and
+    // as the right operand of the dot products (which would otherwise
+    // transpose b again for every group of rows).
     ensure_len(&mut s.b_cols, d * m);
     for (j, row) in b.chunks_exact(d).enumerate() {
         for (l, v) in row.iter().enumerate() {
@@ -232,9 +233,9 @@ fn pair_sum<T: Real>(
             j += 1;
         }
         total += acc_k.iter().fold(T::zero(), |x, y| x + *y);
-        if let Some((g, gcols, scale)) = grad.as_mut() {
+        if let Some((g, gcols, factor)) = grad.as_mut() {
             let row_dk = acc_dk.iter().fold(T::zero(), |x, y| x + *y);
-            let c = two * *scale;
+            let c = two * *factor;
             for l in 0..gc {
                 let weighted = acc_db[l].iter().fold(T::zero(), |x, y| x + *y);
                 g[i * *gcols + l] += c * (ai[l] * row_dk - weighted);
@@ -244,8 +245,8 @@ fn pair_sum<T: Real>(
     if !same {
         return total;
     }
-    if let Some((g, gcols, scale)) = grad.filter(|_| col_grad) {
-        let c = two * scale;
+    if let Some((g, gcols, factor)) = grad.filter(|_| col_grad) {
+        let c = two * factor;
         for j in 0..m {
             for l in 0..gc {
                 g[j * gcols + l] += c * g_cols[l * m + j];
@@ -334,9 +335,9 @@ mod tests {
     }
 
     #[test]
-    fn pair_sums_match_the_definition_in_every_width_and_block_count() {
-        // Widths on both sides of DIRECT_MAX_DIM; row counts on both sides
-        // of DOT_ROWS and of the lane width.
+    fn pair_sums_match_the_definition_in_every_dimension_and_row_count() {
+        // Dimensions on both sides of DIRECT_MAX_DIM; row counts on both
+        // sides of DOT_ROWS and of the lane width.
         for d in [2, 4, 5, 10] {
             for (n, m) in [(1, 3), (9, 17), (33, 40), (70, 65)] {
                 let a = points(n, d, 0.731);

@@ -1,5 +1,6 @@
 //! The training objectives. Each returns its value and adds `weight` times
-//! its gradient into a caller's buffer, so terms can share one gradient.
+//! its gradient into a caller's buffer, so that several terms add into one
+//! gradient.
 
 mod ml;
 mod mmd;

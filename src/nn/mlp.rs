@@ -31,8 +31,8 @@ pub struct MlpCache<T> {
     rows: usize,
 }
 
-/// Transient buffers of a backward pass. One is shared by every network of
-/// a model: it holds nothing between calls, and keeping one per network
+/// Transient buffers of a backward pass. One serves every network of a
+/// model: it holds nothing between calls, and keeping one per network
 /// would double the memory of the widest layers.
 #[derive(Clone, Debug, Default)]
 pub struct MlpScratch<T> {
