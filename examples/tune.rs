@@ -14,10 +14,10 @@
 //! in one arithmetic can need 1600 in the other. Tune for the page with
 //! BROWSER=1.
 
-use inn_playground::evaluate::{evaluate, Evaluation};
-use inn_playground::metrics::FIDELITY_BAR;
 use inn_playground::config::set_setting;
+use inn_playground::evaluate::{evaluate, Evaluation};
 use inn_playground::hash::PageState;
+use inn_playground::metrics::FIDELITY_BAR;
 use inn_playground::{LabelMap, Preset, Trainer};
 use std::time::Instant;
 

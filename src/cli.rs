@@ -167,8 +167,11 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
 }
 
+/// `--set key=value` pairs, in the order given.
+type Sets = Vec<(String, String)>;
+
 /// Takes the `--set key=value` pairs (repeatable) out of `args`.
-fn split_sets(args: &[String]) -> Result<(Vec<String>, Vec<(String, String)>), String> {
+fn split_sets(args: &[String]) -> Result<(Vec<String>, Sets), String> {
     let mut rest = Vec::new();
     let mut sets = Vec::new();
     let mut it = args.iter();
