@@ -101,14 +101,29 @@ fn golden_links_expand_and_train_as_they_did() {
     for (old, new) in stored.iter().zip(&now) {
         let link = new["link"].as_str().unwrap();
         assert_eq!(old["link"], new["link"], "the data lists other links");
-        for part in ["notices", "preset", "settings"] {
+        for part in ["notices", "preset"] {
             if old[part] != new[part] {
                 failures.push(format!(
-                    "{link}: {part} changed: was {}, is {} (a changed link version: keep the old \
-                     values in RETIRED and make a new version)",
+                    "{link}: {part} changed: was {}, is {}",
                     old[part], new[part]
                 ));
             }
+        }
+        let (was, is) = (&old["settings"], &new["settings"]);
+        let mut keys: Vec<&String> = was.as_object().unwrap().keys().collect();
+        keys.extend(
+            is.as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| was.get(*k).is_none()),
+        );
+        for key in keys.into_iter().filter(|k| was.get(*k) != is.get(*k)) {
+            failures.push(format!(
+                "{link}: expands to {key} = {}, was {} (a retune keeps the old value in RETIRED, \
+                 for a new link version)",
+                is.get(key).unwrap_or(&Value::Null),
+                was.get(key).unwrap_or(&Value::Null)
+            ));
         }
         if old["loss_bits"] != new["loss_bits"] {
             failures.push(format!(
