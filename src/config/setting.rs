@@ -13,9 +13,13 @@ pub const MAX_VALUE_LEN: usize = 32;
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(untagged)]
 pub enum Value {
+    /// A whole number.
     Int(u64),
+    /// A finite real.
     Real(f64),
+    /// On or off.
     Bool(bool),
+    /// One of a choice's names.
     Choice(&'static str),
 }
 
@@ -172,11 +176,18 @@ impl Kind {
 /// Where a setting sits on the page, in the panel's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Group {
+    /// The problem and the seed (label map, seed).
     Problem,
+    /// The network's shape and initialisation.
     Network,
+    /// The optimiser and its schedule.
     Training,
+    /// The noise the network is trained and sampled with, and the weights
+    /// it samples with.
     Sampling,
+    /// The loss terms.
     Losses,
+    /// The methods the network is compared with.
     Baselines,
 }
 
@@ -198,12 +209,16 @@ impl Group {
 pub enum Place {
     /// In the training configuration.
     Config {
+        /// Reads the value.
         get: fn(&TrainConfig) -> Value,
+        /// Writes a value of the setting's kind.
         set: fn(&mut TrainConfig, Value),
     },
     /// In the link's state beside it (the baselines' settings).
     Page {
+        /// Reads the value.
         get: fn(&PageState) -> Value,
+        /// Writes a value of the setting's kind.
         set: fn(&mut PageState, Value),
     },
 }
@@ -212,7 +227,9 @@ pub enum Place {
 pub struct Setting {
     /// The name in links, on the command line and in errors.
     pub key: &'static str,
+    /// Type and allowed range.
     pub kind: Kind,
+    /// Where the panel shows it.
     pub group: Group,
     /// A few words for the panel.
     pub label: &'static str,
@@ -221,6 +238,7 @@ pub struct Setting {
     /// Always written in links and shown at the head of the page rather
     /// than in the panel.
     pub head: bool,
+    /// Where its value lives.
     pub place: Place,
 }
 
@@ -259,6 +277,7 @@ impl Setting {
 /// Conversion between a field's Rust type and a [`Value`]; the table's
 /// tests check that every row's kind matches its field.
 pub trait SettingValue: Sized {
+    /// The field's value as a table value.
     fn to_value(&self) -> Value;
     /// Panics on a value of another kind (a row declared with the wrong kind).
     fn from_value(v: Value) -> Self;

@@ -20,9 +20,11 @@ pub const ENGINE: u32 = 1;
 pub struct Retired {
     /// The last version that had `value`.
     pub until: u32,
+    /// The preset that had it.
     pub preset: Preset,
     /// The setting's key.
     pub key: &'static str,
+    /// The value it had.
     pub value: Value,
 }
 
