@@ -1,7 +1,8 @@
 //! Trains one configuration and prints the fidelity every few hundred steps:
 //! the tool used to choose the `fast` preset.
 //! `cargo run --release --example tune -- some 1 3000 [key=value ...]`
-//! (env: PRESET=name starts from another preset than `fast`; FINAL_SEEDS=k
+//! (keys as in links and `inn train --set`, e.g. `lr=0.01 w_x=2000`;
+//! env: PRESET=name starts from another preset than `fast`; FINAL_SEEDS=k
 //! scores the end state with k evaluation seeds; EVERY=N
 //! evaluates every N steps, EVAL=1 not at all, NOISE=f samples with that
 //! share of the training noise; EVAL_SEED=s scores with that seed instead
@@ -13,7 +14,9 @@
 //! in one arithmetic can need 1600 in the other. Tune for the page with
 //! BROWSER=1.
 
+use inn_playground::config::set_setting;
 use inn_playground::evaluate::{evaluate, Evaluation};
+use inn_playground::hash::PageState;
 use inn_playground::metrics::FIDELITY_BAR;
 use inn_playground::{LabelMap, Preset, Trainer};
 use std::time::Instant;
@@ -32,42 +35,14 @@ fn tune() {
     let seed: u64 = args[1].parse().unwrap();
     let steps: u64 = args[2].parse().unwrap();
     let preset = std::env::var("PRESET").map_or(Preset::Fast, |p| Preset::parse(&p).unwrap());
-    let mut c = preset.config(labels, seed);
+    // Settings by their keys in links (`lr=0.01 w_x=2000`), checked
+    // against the same table.
+    let mut state = PageState::for_preset(preset, labels, seed);
     for kv in &args[3..] {
-        let (k, v) = kv.split_once('=').unwrap();
-        let f: f64 = v.parse().unwrap();
-        match k {
-            "blocks" => c.blocks = f as usize,
-            "hidden" => c.hidden = f as usize,
-            "depth" => c.depth = f as usize,
-            "batch" => c.batch = f as usize,
-            "lr" => c.lr = f,
-            "lr_final" => c.lr_final = f,
-            "steps" => c.steps = f as usize,
-            "ramp" => c.ramp_steps = f as usize,
-            "ynoise" => c.y_noise = f,
-            "padnoise" => c.pad_noise = f,
-            "ndim" => c.ndim_tot = f as usize,
-            "nz" => c.ndim_z = f as usize,
-            "wy" => c.losses.y.weight = f,
-            "wz" => c.losses.z.weight = f,
-            "wx" => c.losses.x.weight = f,
-            "wrec" => c.losses.rec.weight = f,
-            "wml" => {
-                c.losses.ml.weight = f;
-                c.losses.ml.on = f > 0.0
-            }
-            "mlsigma" => c.ml_sigma = f,
-            "clamp" => c.clamp = f,
-            "b1" => c.beta1 = f,
-            "b2" => c.beta2 = f,
-            "avg" => c.average_decay = f,
-            "init" => c.init_scale = f,
-            "wd" => c.weight_decay = f,
-            "gclamp" => c.grad_clamp = f,
-            _ => panic!("unknown {k}"),
-        }
+        let (k, v) = kv.split_once('=').expect("settings are key=value");
+        set_setting(&mut state, k, v).unwrap_or_else(|e| panic!("{kv}: {e}"));
     }
+    let c = state.config;
     let noise = inn_playground::train::SampleNoise(
         std::env::var("NOISE")
             .map(|v| v.parse().unwrap())

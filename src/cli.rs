@@ -4,7 +4,7 @@
 
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
 use crate::evaluate::evaluate;
-use crate::hash::parse_hash;
+use crate::hash::{parse_hash, PageState};
 use crate::linalg::with_browser_arithmetic;
 use crate::model_file::ModelFile;
 use crate::problem::GaussianMixture;
@@ -17,8 +17,8 @@ use std::time::Instant;
 /// Usage text.
 pub const USAGE: &str = "\
 usage:
-  inn train --preset fast|paper|forward-only|backward-only --labels all|some|none --seed N [--steps N] --out model.json
-  inn train --link 'preset=fast&labels=some&seed=1' [--steps N] [--browser-arithmetic] --out model.json
+  inn train --preset fast|paper|forward-only|backward-only --labels all|some|none --seed N [--set key=value ...] [--steps N] --out model.json
+  inn train --link 'preset=fast&labels=some&seed=1' [--set key=value ...] [--steps N] [--browser-arithmetic] --out model.json
   inn sample --model model.json --label L --n N [--seed N] [--noise F]
   inn eval --model model.json [--n N] [--seed N]
   inn abc --labels all|some|none --label L --n N [--eps E | --nearest] [--budget N] [--seed N]";
@@ -167,10 +167,46 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
     }
 }
 
+/// `--set key=value` pairs, in the order given.
+type Sets = Vec<(String, String)>;
+
+/// Takes the `--set key=value` pairs (repeatable) out of `args`.
+fn split_sets(args: &[String]) -> Result<(Vec<String>, Sets), String> {
+    let mut rest = Vec::new();
+    let mut sets = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a != "--set" {
+            rest.push(a.clone());
+            continue;
+        }
+        let pair = it.next().ok_or("--set needs key=value")?;
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("--set needs key=value, got '{pair}'"))?;
+        sets.push((k.to_string(), v.to_string()));
+    }
+    Ok((rest, sets))
+}
+
 /// The configuration `inn train` runs: the one a page link describes
 /// (`--link`, its settings adjusted as the page adjusts them, each
-/// adjustment reported on `err`), or a preset's.
-fn train_config(f: &Flags, err: &mut dyn Write) -> Result<TrainConfig, String> {
+/// adjustment reported on `err`), or a preset's; then each `--set`, checked
+/// strictly against the table of settings.
+fn train_config(
+    f: &Flags,
+    sets: &[(String, String)],
+    err: &mut dyn Write,
+) -> Result<TrainConfig, String> {
+    let mut state = base_state(f, err)?;
+    for (k, v) in sets {
+        crate::config::set_setting(&mut state, k, v).map_err(|e| format!("--set {k}={v}: {e}"))?;
+    }
+    Ok(state.config)
+}
+
+/// The state `inn train` starts from, before `--set`.
+fn base_state(f: &Flags, err: &mut dyn Write) -> Result<PageState, String> {
     if let Some(link) = f.get("link") {
         if let Some(k) = ["preset", "labels", "seed"]
             .iter()
@@ -182,22 +218,27 @@ fn train_config(f: &Flags, err: &mut dyn Write) -> Result<TrainConfig, String> {
         for n in notices {
             let _ = writeln!(err, "inn: the link was adjusted: {n}");
         }
-        return Ok(state.config);
+        return Ok(state);
     }
     let name = required(f, "preset")?;
     let preset = Preset::parse(name).ok_or_else(|| {
         format!("--preset must be fast, paper, forward-only or backward-only, got '{name}'")
     })?;
-    Ok(preset.config(labels(f)?, number(f, "seed", None)?))
+    Ok(PageState::for_preset(
+        preset,
+        labels(f)?,
+        number(f, "seed", None)?,
+    ))
 }
 
 fn train(args: &[String], err: &mut dyn Write) -> Result<(), String> {
+    let (args, sets) = split_sets(args)?;
     let f = parse_flags(
-        args,
+        &args,
         &["preset", "labels", "seed", "link", "steps", "out"],
         &["quiet", "browser-arithmetic"],
     )?;
-    let config = train_config(&f, err)?;
+    let config = train_config(&f, &sets, err)?;
     let steps: u64 = number(&f, "steps", Some(config.steps as u64))?;
     let path = required(&f, "out")?;
     if f.contains_key("browser-arithmetic") {
@@ -300,4 +341,35 @@ fn abc(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), 
         r.simulations, r.accepted, r.acceptance_rate, secs
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn set_changes_one_setting_through_the_table_and_refuses_bad_values() {
+        let (rest, sets) = split_sets(&args(&[
+            "--preset", "fast", "--set", "lr=0.005", "--labels", "all", "--set", "on_ml=1",
+            "--seed", "3",
+        ]))
+        .unwrap();
+        let f = parse_flags(&rest, &["preset", "labels", "seed"], &[]).unwrap();
+        let c = train_config(&f, &sets, &mut Vec::new()).unwrap();
+        let mut want = Preset::Fast.config(LabelMap::All, 3);
+        want.lr = 0.005;
+        want.losses.ml.on = true;
+        assert_eq!(c, want);
+        let bad = [("lr".to_string(), "-1".to_string())];
+        assert_eq!(
+            train_config(&f, &bad, &mut Vec::new()).unwrap_err(),
+            "--set lr=-1: lr must be in (0, 10], got -1"
+        );
+        assert!(split_sets(&args(&["--set", "lr"])).is_err());
+        assert!(split_sets(&args(&["--set"])).is_err());
+    }
 }

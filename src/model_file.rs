@@ -3,7 +3,7 @@
 //! Loading checks everything a bad or foreign file could get wrong and says
 //! which; nothing is half-loaded.
 
-use crate::config::TrainConfig;
+use crate::config::{TrainConfig, ENGINE};
 use crate::error::Error;
 use crate::inn::{CouplingBlock, Permutation};
 use crate::train::Trainer;
@@ -22,6 +22,10 @@ pub const MAX_BYTES: usize = 32 << 20;
 pub struct ModelFile {
     pub format: String,
     pub version: u64,
+    /// The arithmetic the weights were trained in ([`ENGINE`]); files from
+    /// before engines were numbered are engine 1.
+    #[serde(default = "first_engine")]
+    pub engine: u32,
     pub config: TrainConfig,
     /// Steps the weights were trained for.
     pub step: u64,
@@ -31,6 +35,10 @@ pub struct ModelFile {
     /// average where the configuration keeps one); training from a file
     /// goes on from these weights.
     pub params: Vec<f32>,
+}
+
+fn first_engine() -> u32 {
+    1
 }
 
 fn bad(why: impl Into<String>) -> Error {
@@ -43,6 +51,7 @@ impl ModelFile {
         ModelFile {
             format: FORMAT.into(),
             version: VERSION,
+            engine: ENGINE,
             config: t.config().config().clone(),
             step: t.steps_done(),
             permutations: t
@@ -210,6 +219,9 @@ mod tests {
         assert!(refusal("hello").contains("not JSON"));
         assert!(refusal("[1, 2]").contains("JSON object"));
         assert!(refusal(r#"{"a": 1}"#).contains("no \"format\""));
+        // Files from before engines were numbered load as engine 1.
+        let old = ModelFile::parse(&good.replace(&format!("\"engine\":{ENGINE},"), "")).unwrap();
+        assert_eq!(old.engine, 1);
         assert!(refusal(&good.replace("\"version\":1", "\"version\":7"))
             .contains("version 7 is not supported"));
         assert!(refusal(&good.replace("\"params\":[", "\"params\":[null,"))

@@ -4,8 +4,8 @@
 //! within the memory bound, every change is named in a notice, and nothing
 //! panics.
 
-use inn_playground::config::MEMORY_LIMIT_BYTES;
-use inn_playground::hash::{parse_hash, properties, to_hash, Kind, PageState, MAX_SEED};
+use inn_playground::config::{MEMORY_LIMIT_BYTES, SETTINGS};
+use inn_playground::hash::{parse_hash, to_hash, PageState, MAX_SEED};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
@@ -16,26 +16,10 @@ fn check(hash: &str) -> (PageState, Vec<String>) {
     assert!(state.config.estimated_bytes() <= MEMORY_LIMIT_BYTES);
     assert!(state.config.seed <= MAX_SEED);
     assert!(state.abc_eps.is_finite() && state.abc_eps > 0.0);
-    // Every property ends inside its own range: clamped, not just valid.
-    for p in properties() {
-        match p.kind {
-            Kind::Int { min, max, get, .. } => {
-                let v = get(&state);
-                assert!((min..=max).contains(&v), "{hash:?}: {} = {v}", p.key);
-            }
-            Kind::Real {
-                min,
-                max,
-                min_exclusive,
-                get,
-                ..
-            } => {
-                let v = get(&state);
-                let above = if min_exclusive { v > min } else { v >= min };
-                assert!(above && v <= max, "{hash:?}: {} = {v}", p.key);
-            }
-            Kind::Bool { .. } => {}
-        }
+    // Every setting ends inside its own range: clamped, not just valid.
+    for s in SETTINGS {
+        let v = s.get(&state);
+        assert!(s.kind.contains(&v), "{hash:?}: {} = {v}", s.key);
     }
     for n in &notices {
         assert!(n.chars().count() < 400, "notices stay short: {n}");
@@ -83,10 +67,16 @@ fn the_corpus_of_nasty_links() {
         ("#=&&&=&", ""),
         ("#blocks=16&hidden=512&depth=3&batch=2048&ndim=64", "size"),
         ("#on_y=0&on_z=0&on_x=0&on_rec=0&on_ml=0", "losses"),
-        ("#labels=all&ndim=4", "ndim_tot"),
+        ("#labels=all&ndim=4", "ndim"),
         ("#abc_budget=0", "abc_budget"),
         ("#abc_eps=-3", "abc_eps"),
         ("#lr=\u{202e}1", "lr"),
+        ("#v=99&preset=paper", "newer version"),
+        ("#v=-1", "link version"),
+        ("#engine=0", "engine"),
+        ("#labels=all&y_width=3", "y_width"),
+        ("#ndim_z=8&ndim=9&labels=all", "ndim"),
+        ("#eps=1e-300", ""),
         (long.as_str(), "seed"),
         (many.as_str(), "more than 64"),
     ];
@@ -116,6 +106,8 @@ fn the_corpus_of_nasty_links() {
 /// kind, escapes and markup.
 const PIECES: &[&str] = &[
     "preset",
+    "v",
+    "engine",
     "labels",
     "seed",
     "blocks",
@@ -134,6 +126,10 @@ const PIECES: &[&str] = &[
     "w_z",
     "on_x",
     "on_ml",
+    "ndim_z",
+    "y_width",
+    "eps",
+    "beta2",
     "abc_eps",
     "abc_budget",
     "zzz",
@@ -151,6 +147,8 @@ const PIECES: &[&str] = &[
     "2048",
     "1e9",
     "1e-9",
+    "1e-300",
+    "5e-324",
     "NaN",
     "inf",
     "-inf",
@@ -187,8 +185,8 @@ fn piece_soup() -> impl Strategy<Value = String> {
 /// Well-formed `key=value` pairs: every key the table knows (and some it
 /// does not), with values of every kind, in and far out of range.
 fn key_value_links() -> impl Strategy<Value = String> {
-    let mut keys: Vec<String> = properties().iter().map(|p| p.key.to_string()).collect();
-    keys.extend(["preset", "labels", "seed", "zzz"].map(String::from));
+    let mut keys: Vec<String> = SETTINGS.iter().map(|s| s.key.to_string()).collect();
+    keys.extend(["preset", "v", "engine", "zzz"].map(String::from));
     let key = prop_oneof![
         8 => prop::sample::select(keys),
         1 => any::<String>(),

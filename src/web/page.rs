@@ -1,8 +1,8 @@
 //! What the main thread asks of the core: reading and writing links, the
 //! exact posterior for the views, and the wasm self-test.
 
-use crate::config::Preset;
-use crate::hash::{parse_hash, properties, to_hash, with_setting, Kind, PageState};
+use crate::config::SETTINGS;
+use crate::hash::{parse_hash, to_hash, with_setting, PageState};
 use crate::problem::{GaussianMixture, LabelMap};
 use crate::rng::Rng;
 use js_sys::Float32Array;
@@ -19,13 +19,17 @@ fn link_json(state: &PageState, notices: &[String]) -> String {
         "nLabels": state.config.n_labels(),
         "abcEps": state.abc_eps,
         "abcBudget": state.abc_budget,
+        "values": SETTINGS
+            .iter()
+            .map(|s| (s.key.to_string(), json!(s.get(state))))
+            .collect::<serde_json::Map<_, _>>(),
     })
     .to_string()
 }
 
-/// Reads a URL hash: `{hash, notices, preset, explanation, config, ...}`
-/// as JSON, where `hash` is the normalised link and `notices` says what was
-/// replaced or clamped.
+/// Reads a URL hash: `{hash, notices, preset, explanation, config, values,
+/// ...}` as JSON, where `hash` is the normalised link, `notices` says what
+/// was replaced or clamped, and `values` holds every setting by its key.
 #[wasm_bindgen(js_name = parseLink)]
 pub fn parse_link(hash: &str) -> String {
     let (state, notices) = parse_hash(hash);
@@ -46,24 +50,12 @@ pub fn fidelity_bar_text() -> String {
     crate::metrics::FIDELITY_BAR.describe()
 }
 
-/// The settings a link may carry with their type and range, as JSON.
+/// The table of settings as JSON (key, type, range, group, label, help and
+/// value per preset of each; the groups; the presets; the link version and
+/// the engine): the page builds its settings panel from it.
 #[wasm_bindgen(js_name = settingsTable)]
 pub fn settings_table() -> String {
-    let rows: Vec<_> = properties()
-        .iter()
-        .map(|p| match &p.kind {
-            Kind::Int { min, max, .. } => json!({"key": p.key, "type": "int", "min": min, "max": max}),
-            Kind::Real { min, max, min_exclusive, .. } => {
-                json!({"key": p.key, "type": "real", "min": min, "max": max, "minExclusive": min_exclusive})
-            }
-            Kind::Bool { .. } => json!({"key": p.key, "type": "bool"}),
-        })
-        .collect();
-    let presets: Vec<_> = Preset::ALL
-        .iter()
-        .map(|p| json!({"name": p.name(), "explanation": p.explanation()}))
-        .collect();
-    json!({"settings": rows, "presets": presets}).to_string()
+    crate::config::table_json().to_string()
 }
 
 fn toy(labels: &str) -> Result<GaussianMixture, JsError> {

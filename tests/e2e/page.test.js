@@ -179,7 +179,7 @@ test('a share link restores the configuration and reproduces the loss at step 50
   assert.equal(a.status.config.labels, 'all');
   assert.equal(a.status.config.lr, 0.002);
   assert.equal(a.status.config.batch, 128);
-  assert.equal(a.status.hash, hash.slice(1));
+  assert.equal(a.status.hash, `v=1&engine=1&${hash.slice(1)}`, 'the link as Copy link writes it: with its version and engine');
   const b = await run();
   assert.equal(b.loss.step, 50);
   assert.deepEqual(b.loss, a.loss, 'losses at step 50 are identical');

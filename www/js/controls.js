@@ -1,56 +1,74 @@
-// The settings grid, built from the wasm module's table of settings (type
-// and range per key), so the controls accept what the link accepts.
-const LABELS = {
-  blocks: 'Coupling blocks', hidden: 'Hidden width', depth: 'Hidden layers', ndim: 'Network width (0: auto)',
-  batch: 'Batch size', steps: 'Schedule length (steps)', ramp: 'L_x ramp (steps)', lr: 'Learning rate',
-  lr_final: 'Final lr factor', clamp: 'Scale clamp', y_noise: 'Noise on y', pad_noise: 'Noise on padding',
-  average: 'Weight averaging (0: off)',
-  w_y: 'Weight L_y', w_z: 'Weight L_z', w_x: 'Weight L_x', w_rec: 'Weight reconstruction', w_ml: 'Weight max. likelihood',
-  on_y: 'Use L_y', on_z: 'Use L_z', on_x: 'Use L_x', on_rec: 'Use reconstruction', on_ml: 'Use max. likelihood',
-  abc_eps: 'ABC tolerance', abc_budget: 'ABC simulation budget',
-};
+// The settings panel, built from the core's table of settings (settingsTable):
+// one fieldset per group, one input per setting with its label, its range
+// and its help, so the panel offers exactly what links and `inn train --set`
+// accept. The help shows on hover and on keyboard focus, and screen readers
+// read it as the input's description.
 
-function currentValue(state, key) {
-  const c = state.config;
-  const map = {
-    blocks: c.blocks, hidden: c.hidden, depth: c.depth, ndim: c.ndim_tot, batch: c.batch, steps: c.steps,
-    ramp: c.ramp_steps, lr: c.lr, lr_final: c.lr_final, clamp: c.clamp, y_noise: c.y_noise, pad_noise: c.pad_noise,
-    average: c.average_decay,
-    w_y: c.losses.y.weight, w_z: c.losses.z.weight, w_x: c.losses.x.weight, w_rec: c.losses.rec.weight, w_ml: c.losses.ml.weight,
-    on_y: c.losses.y.on, on_z: c.losses.z.on, on_x: c.losses.x.on, on_rec: c.losses.rec.on, on_ml: c.losses.ml.on,
-    abc_eps: state.abcEps, abc_budget: state.abcBudget,
-  };
-  return map[key];
+function input(s, onChange) {
+  let el;
+  if (s.type === 'bool') {
+    el = document.createElement('input');
+    el.type = 'checkbox';
+    el.addEventListener('change', () => onChange(s.key, el.checked ? 1 : 0));
+    return el;
+  }
+  if (s.type === 'choice') {
+    el = document.createElement('select');
+    for (const name of s.options) {
+      const o = document.createElement('option');
+      o.value = name; o.textContent = name;
+      el.append(o);
+    }
+  } else {
+    el = document.createElement('input');
+    el.type = 'number';
+    el.min = String(s.min);
+    el.max = String(s.max);
+    el.step = s.type === 'int' ? '1' : 'any';
+  }
+  el.addEventListener('change', () => onChange(s.key, el.value));
+  return el;
 }
 
-/** Builds the grid; `onChange(key, value)` is called on every committed edit. */
+/** Builds the panel; `onChange(key, value)` is called on every committed
+ * edit. Settings the table marks `head` (label map, seed) have their own
+ * controls at the head of the page. */
 export function buildSettings(el, table, onChange) {
   el.textContent = '';
   const inputs = new Map();
-  for (const s of table.settings) {
-    const label = document.createElement('label');
-    label.append(document.createTextNode(LABELS[s.key] || s.key));
-    const input = document.createElement('input');
-    input.id = `set-${s.key}`;
-    if (s.type === 'bool') {
-      input.type = 'checkbox';
-      input.addEventListener('change', () => onChange(s.key, input.checked ? 1 : 0));
-    } else {
-      input.type = 'number';
-      input.min = String(s.min);
-      input.max = String(s.max);
-      input.step = s.type === 'int' ? '1' : 'any';
-      input.addEventListener('change', () => onChange(s.key, input.value));
-    }
-    label.append(input);
-    el.append(label);
-    inputs.set(s.key, input);
+  const groups = new Map();
+  for (const name of table.groups) {
+    const box = document.createElement('fieldset');
+    const legend = document.createElement('legend');
+    legend.textContent = name;
+    box.append(legend);
+    groups.set(name, box);
   }
+  for (const s of table.settings) {
+    if (s.head) continue;
+    const row = document.createElement('div');
+    row.className = 'setting';
+    const label = document.createElement('label');
+    label.htmlFor = `set-${s.key}`;
+    label.textContent = s.label;
+    const field = input(s, onChange);
+    field.id = `set-${s.key}`;
+    const help = document.createElement('span');
+    help.id = `help-${s.key}`;
+    help.className = 'setting-help';
+    help.setAttribute('role', 'tooltip');
+    help.textContent = `${s.help} ${s.type === 'bool' ? 'On or off' : `Allowed: ${s.allowed}`}; link key ${s.key}.`;
+    field.setAttribute('aria-describedby', help.id);
+    row.append(label, field, help);
+    groups.get(s.group).append(row);
+    inputs.set(s.key, field);
+  }
+  for (const box of groups.values()) if (box.childElementCount > 1) el.append(box);
   return {
     show(state) {
-      for (const [key, input] of inputs) {
-        const v = currentValue(state, key);
-        if (input.type === 'checkbox') input.checked = Boolean(v); else input.value = String(v);
+      for (const [key, field] of inputs) {
+        const v = state.values[key];
+        if (field.type === 'checkbox') field.checked = Boolean(v); else field.value = String(v);
       }
     },
   };

@@ -1,6 +1,8 @@
 // The page state lives in the URL hash. Reading and writing go through the
 // wasm module's one table of settings, so the page never builds a hash by
-// hand and every value is checked the same way.
+// hand and every value is checked the same way. The hash the core writes
+// names its link version and engine, so a copied link keeps its meaning
+// when presets are retuned.
 export class Link {
   constructor(wasm) {
     this.wasm = wasm;

@@ -1,0 +1,348 @@
+//! What one row of the settings table is: its kind and range, its group,
+//! and how its value is read and written.
+
+use super::{PageState, TrainConfig};
+use crate::error::Error;
+use crate::problem::LabelMap;
+use serde::Serialize;
+
+/// Longest value text read (anything longer is malformed).
+pub const MAX_VALUE_LEN: usize = 32;
+
+/// A setting's value, whatever its kind.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// A whole number.
+    Int(u64),
+    /// A finite real.
+    Real(f64),
+    /// On or off.
+    Bool(bool),
+    /// One of a choice's names.
+    Choice(&'static str),
+}
+
+impl Value {
+    /// Equal to the bit (a real's sign and payload included).
+    pub fn same(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Real(a), Value::Real(b)) => a.to_bits() == b.to_bits(),
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Choice(a), Value::Choice(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The text links and the command line carry; reading it back gives
+    /// the same value to the bit.
+    pub fn text(&self) -> String {
+        match self {
+            Value::Int(v) => v.to_string(),
+            Value::Bool(v) => u8::from(*v).to_string(),
+            Value::Choice(v) => v.to_string(),
+            Value::Real(v) => {
+                // Both forms are the shortest that reads back exactly; the
+                // plain one spells out every zero of 1e-30.
+                let plain = v.to_string();
+                if plain.len() <= 24 {
+                    plain
+                } else {
+                    format!("{v:e}")
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+/// A setting's type and allowed range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// A whole number in `[min, max]`.
+    Int { min: u64, max: u64 },
+    /// A finite real in `[min, max]`, or `(min, max]` if `min_exclusive`.
+    Real {
+        min: f64,
+        max: f64,
+        min_exclusive: bool,
+    },
+    /// On or off (`1` or `0` in links).
+    Bool,
+    /// One of a few names.
+    Choice(&'static [&'static str]),
+}
+
+impl Kind {
+    /// A whole number in `[min, max]`.
+    pub const fn int(min: u64, max: u64) -> Kind {
+        Kind::Int { min, max }
+    }
+
+    /// A real in `[min, max]`.
+    pub const fn real(min: f64, max: f64) -> Kind {
+        Kind::Real {
+            min,
+            max,
+            min_exclusive: false,
+        }
+    }
+
+    /// A real in `(min, max]`.
+    pub const fn above(min: f64, max: f64) -> Kind {
+        Kind::Real {
+            min,
+            max,
+            min_exclusive: true,
+        }
+    }
+
+    /// The name of the type, as the page's table gives it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Int { .. } => "int",
+            Kind::Real { .. } => "real",
+            Kind::Bool => "bool",
+            Kind::Choice(_) => "choice",
+        }
+    }
+
+    /// Whether `v` is of this kind and in range.
+    pub fn contains(&self, v: &Value) -> bool {
+        match (self, v) {
+            (Kind::Int { min, max }, Value::Int(x)) => (min..=max).contains(&x),
+            (
+                Kind::Real {
+                    min,
+                    max,
+                    min_exclusive,
+                },
+                Value::Real(x),
+            ) => x.is_finite() && x <= max && (x > min || (!min_exclusive && x == min)),
+            (Kind::Bool, Value::Bool(_)) => true,
+            (Kind::Choice(names), Value::Choice(x)) => names.contains(x),
+            _ => false,
+        }
+    }
+
+    /// Human-readable range, e.g. "in (0, 10]"; completes "... must be".
+    pub fn describe(&self) -> String {
+        match self {
+            Kind::Int { min, max } => format!("an integer in [{min}, {max}]"),
+            Kind::Real {
+                min,
+                max,
+                min_exclusive,
+            } => {
+                let open = if *min_exclusive { '(' } else { '[' };
+                format!("in {open}{min}, {max}]")
+            }
+            Kind::Bool => "0 or 1".into(),
+            Kind::Choice(names) => format!("one of {}", names.join(", ")),
+        }
+    }
+
+    /// Reads a value of this kind, in range or not; `None` if the text is
+    /// not one (NaN, inf, hex and overlong numbers are not).
+    pub fn read(&self, text: &str) -> Option<Value> {
+        if text.is_empty() || text.len() > MAX_VALUE_LEN {
+            return None;
+        }
+        match self {
+            Kind::Int { .. } => text.parse().ok().map(Value::Int),
+            Kind::Real { .. } => {
+                let plain = text
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+                let x = text.parse::<f64>().ok().filter(|x| plain && x.is_finite());
+                x.map(Value::Real)
+            }
+            Kind::Bool => match text {
+                "1" | "true" => Some(Value::Bool(true)),
+                "0" | "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            Kind::Choice(names) => names.iter().find(|n| **n == text).map(|n| Value::Choice(n)),
+        }
+    }
+}
+
+/// Where a setting sits on the page, in the panel's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// The problem and the seed (label map, seed).
+    Problem,
+    /// The network's shape and initialisation.
+    Network,
+    /// The optimiser and its schedule.
+    Training,
+    /// The noise the network is trained and sampled with, and the weights
+    /// it samples with.
+    Sampling,
+    /// The loss terms.
+    Losses,
+    /// The methods the network is compared with.
+    Baselines,
+}
+
+impl Group {
+    /// The heading the page shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Problem => "Problem",
+            Group::Network => "Network",
+            Group::Training => "Training",
+            Group::Sampling => "Sampling",
+            Group::Losses => "Losses",
+            Group::Baselines => "Baselines",
+        }
+    }
+}
+
+/// Where a setting's value lives.
+pub enum Place {
+    /// In the training configuration.
+    Config {
+        /// Reads the value.
+        get: fn(&TrainConfig) -> Value,
+        /// Writes a value of the setting's kind.
+        set: fn(&mut TrainConfig, Value),
+    },
+    /// In the link's state beside it (the baselines' settings).
+    Page {
+        /// Reads the value.
+        get: fn(&PageState) -> Value,
+        /// Writes a value of the setting's kind.
+        set: fn(&mut PageState, Value),
+    },
+}
+
+/// One row of the table.
+pub struct Setting {
+    /// The name in links, on the command line and in errors.
+    pub key: &'static str,
+    /// Type and allowed range.
+    pub kind: Kind,
+    /// Where the panel shows it.
+    pub group: Group,
+    /// A few words for the panel.
+    pub label: &'static str,
+    /// One line on what it does.
+    pub help: &'static str,
+    /// Always written in links and shown at the head of the page rather
+    /// than in the panel.
+    pub head: bool,
+    /// Where its value lives.
+    pub place: Place,
+}
+
+impl Setting {
+    /// The value in `state`.
+    pub fn get(&self, state: &PageState) -> Value {
+        match self.place {
+            Place::Config { get, .. } => get(&state.config),
+            Place::Page { get, .. } => get(state),
+        }
+    }
+
+    /// Sets the value in `state`; `v` must be of the setting's kind.
+    pub fn set(&self, state: &mut PageState, v: Value) {
+        match self.place {
+            Place::Config { set, .. } => set(&mut state.config, v),
+            Place::Page { set, .. } => set(state, v),
+        }
+    }
+
+    /// Reads `text` strictly (the command line): a value of the setting's
+    /// kind and in its range, or an error that names the setting, the
+    /// value and the range.
+    pub fn parse(&self, text: &str) -> Result<Value, Error> {
+        self.kind
+            .read(text)
+            .filter(|v| self.kind.contains(v))
+            .ok_or_else(|| Error::InvalidConfig {
+                field: self.key,
+                value: text.chars().take(MAX_VALUE_LEN).collect(),
+                allowed: self.kind.describe(),
+            })
+    }
+}
+
+/// Conversion between a field's Rust type and a [`Value`]; the table's
+/// tests check that every row's kind matches its field.
+pub trait SettingValue: Sized {
+    /// The field's value as a table value.
+    fn to_value(&self) -> Value;
+    /// Panics on a value of another kind (a row declared with the wrong kind).
+    fn from_value(v: Value) -> Self;
+}
+
+fn wrong_kind(v: Value) -> ! {
+    panic!("a setting got a value of another kind: {v:?}")
+}
+
+impl SettingValue for u64 {
+    fn to_value(&self) -> Value {
+        Value::Int(*self)
+    }
+    fn from_value(v: Value) -> Self {
+        match v {
+            Value::Int(x) => x,
+            v => wrong_kind(v),
+        }
+    }
+}
+
+impl SettingValue for usize {
+    fn to_value(&self) -> Value {
+        Value::Int(*self as u64)
+    }
+    fn from_value(v: Value) -> Self {
+        match v {
+            Value::Int(x) => usize::try_from(x).unwrap_or(usize::MAX),
+            v => wrong_kind(v),
+        }
+    }
+}
+
+impl SettingValue for f64 {
+    fn to_value(&self) -> Value {
+        Value::Real(*self)
+    }
+    fn from_value(v: Value) -> Self {
+        match v {
+            Value::Real(x) => x,
+            v => wrong_kind(v),
+        }
+    }
+}
+
+impl SettingValue for bool {
+    fn to_value(&self) -> Value {
+        Value::Bool(*self)
+    }
+    fn from_value(v: Value) -> Self {
+        match v {
+            Value::Bool(x) => x,
+            v => wrong_kind(v),
+        }
+    }
+}
+
+impl SettingValue for LabelMap {
+    fn to_value(&self) -> Value {
+        Value::Choice(self.name())
+    }
+    fn from_value(v: Value) -> Self {
+        match v {
+            Value::Choice(name) => LabelMap::parse(name).unwrap_or_else(|| wrong_kind(v)),
+            v => wrong_kind(v),
+        }
+    }
+}

@@ -1,0 +1,99 @@
+use super::*;
+use crate::problem::LabelMap;
+
+#[test]
+fn a_plain_link_means_what_it_says() {
+    for hash in [
+        "#preset=fast&labels=some&seed=9",
+        "#v=1&engine=1&preset=fast&labels=some&seed=9",
+    ] {
+        let (s, notes) = parse_hash(hash);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(s, PageState::for_preset(Preset::Fast, LabelMap::Some, 9));
+    }
+}
+
+#[test]
+fn writing_then_reading_gives_the_same_state() {
+    let mut s = PageState::for_preset(Preset::Paper, LabelMap::All, 77);
+    s.config.lr = 0.0025;
+    s.config.losses.x.on = false;
+    s.abc_eps = 0.25;
+    s.config.average_decay = 0.95;
+    s.config.eps = 1e-30;
+    let h = to_hash(&s);
+    assert!(
+        h.starts_with("v=1&engine=1&preset=paper&labels=all&seed=77&")
+            && h.contains("lr=0.0025")
+            && h.contains("on_x=0")
+            && h.contains("abc_eps=0.25")
+            && h.contains("average=0.95")
+            && h.contains("eps=1e-30"),
+        "{h}"
+    );
+    let (back, notes) = parse_hash(&h);
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(back, s);
+    // An average that would never move is held to the allowed range.
+    let (clamped, notes) = parse_hash("preset=fast&labels=some&seed=1&average=1");
+    assert_eq!(clamped.config.average_decay, 0.9999);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+}
+
+#[test]
+fn changing_one_setting_keeps_the_others() {
+    let (s, _) = parse_hash("preset=fast&labels=all&seed=4&lr=0.002");
+    let (t, notes) = with_setting(&to_hash(&s), "batch", "128");
+    assert!(notes.is_empty());
+    assert_eq!(
+        (t.config.batch, t.config.lr, t.config.seed),
+        (128, 0.002, 4)
+    );
+    let (u, _) = with_setting(&to_hash(&t), "preset", "paper");
+    assert_eq!(
+        (u.preset, u.config.batch, u.config.labels, u.config.seed),
+        (Preset::Paper, 1600, LabelMap::All, 4)
+    );
+    let (v, notes) = with_setting(&to_hash(&u), "lr", "1e9");
+    assert_eq!(v.config.lr, 10.0);
+    assert_eq!(notes, ["lr must be in (0, 10]; 1e9 was set to 10"]);
+}
+
+#[test]
+fn a_link_from_a_newer_page_loads_with_a_notice() {
+    let (s, notes) = parse_hash("v=99&preset=fast&labels=all&seed=3&lr=0.01");
+    assert_eq!(
+        notes,
+        [
+            "this link was made by a newer version of the page (link version 99; this page \
+             knows versions up to 1): it was read as version 1, so some settings may not be \
+             those it was made with"
+        ]
+    );
+    let mut want = PageState::for_preset(Preset::Fast, LabelMap::All, 3);
+    want.config.lr = 0.01;
+    assert_eq!(s, want);
+    let (_, notes) = parse_hash("v=x1&preset=fast");
+    assert_eq!(
+        notes,
+        ["link version 'x1' is unknown; it was read as version 1"]
+    );
+}
+
+#[test]
+fn a_link_from_another_engine_loads_with_a_notice() {
+    assert_eq!(engine_notice(Some("1"), 1), None);
+    assert_eq!(engine_notice(None, 1), None);
+    assert_eq!(
+        engine_notice(None, 2).unwrap(),
+        "this link was made with engine 1, and this page computes with engine 2: the run will \
+         differ from the original in its last digits"
+    );
+    assert!(engine_notice(Some("3"), 2)
+        .unwrap()
+        .starts_with("this link was made with a newer engine (3)"));
+    let (s, notes) = parse_hash("engine=7&preset=paper");
+    assert_eq!(s.preset, Preset::Paper);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("engine (7)"), "{notes:?}");
+}
