@@ -12,7 +12,6 @@ import { BarStatus } from './bar.js';
 import { wire, showRunning, download } from './wiring.js';
 import { installApi } from './api.js';
 
-const $ = (id) => document.getElementById(id);
 const ABC_SAMPLES = 1000;
 // Seeds of the reference panels: the exact samples and the exact sets
 // their scores are measured against.
@@ -85,14 +84,8 @@ function change(key, value) {
 
 /** What the worker client reports, to the views and the notice bar. */
 const fromTraining = {
-  running(on) { showRunning(on); views?.statusLine(); },
-  ready(m) {
-    views.statusLine();
-    $('bar-definition').textContent = `The fidelity bar is the one the core's tests hold the network to, for every colour: ${wasm.fidelityBarText()}. `
-      + `While training, the page checks it every ${m.scoreMs / 1000} s on ${m.scoreSamples} samples per colour`
-      + ` (every ${m.scoreNearMs / 1000} s or so once every colour has ${100 * m.nearBarInCorrect}% of its samples in a correct mode, until it first clears the bar);`
-      + ' the time counts training steps only.';
-  },
+  running(on) { showRunning(on); views.statusLine(); },
+  ready(m) { views.statusLine(); views.describeBar(m); },
   losses() { views.mark('losses'); },
   snapshot(m) { views.snapshot = m; views.mark('forward', 'latent', 'posterior'); },
   scores(m) {

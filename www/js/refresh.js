@@ -57,6 +57,15 @@ export class Views {
 
   showPicker(onPick) { buildPicker($('label-picker'), this.state.nLabels, this.state.label, onPick); }
 
+  /** The caption that defines the fidelity bar and says how often the
+   * worker checks it (from its `ready` message). */
+  describeBar(m) {
+    $('bar-definition').textContent = `The fidelity bar is the one the core's tests hold the network to, for every colour: ${this.wasm.fidelityBarText()}. `
+      + `While training, the page checks it every ${m.scoreMs / 1000} s on ${m.scoreSamples} samples per colour`
+      + ` (every ${m.scoreNearMs / 1000} s or so once every colour has ${100 * m.nearBarInCorrect}% of its samples in a correct mode, until it first clears the bar);`
+      + ' the time counts training steps only.';
+  }
+
   /** The line under the toolbar: step, whether training, speed, sampling time. */
   statusLine() {
     const t = this.training;
