@@ -4,11 +4,13 @@
 
 mod page;
 mod plot;
+mod problem_view;
 mod selftest;
 mod trainer;
 
 pub use page::*;
 pub use plot::draw_losses;
+pub use problem_view::*;
 pub use trainer::{loss_row_names, WasmTrainer};
 
 use wasm_bindgen::prelude::*;

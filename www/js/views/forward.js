@@ -2,8 +2,9 @@
 // label, faint where the prediction is unsure.
 import { frame, axes, scatter, COLOUR_NAMES } from './plot2d.js';
 
-export function drawForward(canvas, points, y, nLabels, summaryEl) {
-  const f = frame(canvas);
+/** `extent`: the `[lo, hi]` of the square of x the problem is drawn in. */
+export function drawForward(canvas, extent, points, y, nLabels, summaryEl) {
+  const f = frame(canvas, extent);
   f.clear();
   axes(f);
   const n = points.length / 2;

@@ -1,6 +1,13 @@
 // Latent panel: z of the test points against the N(0, I) target, with
-// marginal histograms.
+// marginal histograms. The target's density and the moments of z are the
+// core's; this file only draws them.
 import { frame, scatter } from './plot2d.js';
+
+/** The square shown: the target's +-4 std. */
+const EXTENT = [-4, 4];
+const BINS = 40;
+/** Points along each target curve. */
+const CURVE = 101;
 
 function histogram(values, lo, hi, bins) {
   const h = new Array(bins).fill(0);
@@ -12,15 +19,17 @@ function histogram(values, lo, hi, bins) {
   return h;
 }
 
-export function drawLatent(canvas, z, nz, trueLabels, summaryEl) {
-  const f = frame(canvas, -4, 4);
+export function drawLatent(canvas, wasm, z, nz, trueLabels, summaryEl) {
+  const f = frame(canvas, EXTENT);
+  const [lo, hi] = EXTENT;
   f.clear();
   const { ctx } = f;
   ctx.strokeStyle = '#888';
   ctx.setLineDash([4, 4]);
+  // The target's circles at 1 and 2 standard deviations.
   for (const r of [1, 2]) {
     ctx.beginPath();
-    ctx.arc(f.px(0), f.py(0), r * (f.w / 8), 0, 2 * Math.PI);
+    ctx.arc(f.px(0), f.py(0), f.px(r) - f.px(0), 0, 2 * Math.PI);
     ctx.stroke();
   }
   ctx.setLineDash([]);
@@ -34,30 +43,31 @@ export function drawLatent(canvas, z, nz, trueLabels, summaryEl) {
     groups.get(trueLabels[i]).push(a, b);
   }
   for (const [l, p] of groups) scatter(f, p, l, { alpha: 0.45, r: 2 });
-  // Marginals along the bottom and the left edge, with the N(0, 1) curve.
-  const bins = 40, hmax = 0.14 * f.h;
-  const gauss = (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+  // Marginals along the bottom and the left edge, with the target's curve
+  // scaled to the counts a bin would hold.
+  const xs = Float64Array.from({ length: CURVE }, (_, i) => lo + (hi - lo) * i / (CURVE - 1));
+  const target = wasm.latentTargetDensity(xs);
+  const binWidth = (hi - lo) / BINS;
+  const scale = (0.14 * f.h) / Math.max(1, n * binWidth * Math.max(...target));
   for (const [vals, horizontal] of [[z0, true], [z1, false]]) {
-    const h = histogram(vals, -4, 4, bins);
-    const scale = hmax / Math.max(1, n * (8 / bins) * gauss(0));
+    const h = histogram(vals, lo, hi, BINS);
     ctx.fillStyle = 'rgba(80,80,80,0.35)';
     h.forEach((c, b) => {
-      const len = c * scale, pos = b * f.w / bins, width = f.w / bins;
+      const len = c * scale, pos = b * f.w / BINS, width = f.w / BINS;
       if (horizontal) ctx.fillRect(pos, f.h - len, width, len);
       else ctx.fillRect(0, f.h - pos - width, len, width);
     });
     ctx.strokeStyle = '#000';
     ctx.beginPath();
-    for (let i = 0; i <= 100; i++) {
-      const x = -4 + 8 * i / 100, len = n * (8 / bins) * gauss(x) * scale;
-      const p = (x + 4) / 8 * f.w;
+    xs.forEach((x, i) => {
+      const len = n * binWidth * target[i] * scale;
+      const p = f.px(x);
       if (horizontal) ctx.lineTo(p, f.h - len); else ctx.lineTo(len, f.h - p);
-    }
+    });
     ctx.stroke();
   }
-  const mean = (v) => v.reduce((s, x) => s + x, 0) / v.length;
-  const m0 = mean(z0), m1 = mean(z1);
-  const sd = (v, m) => Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length);
+  const moments = wasm.latentMoments(z.subarray(0, n * nz), nz);
+  const [m0, m1, s0, s1] = [moments[0], moments[1], moments[nz], moments[nz + 1]].map((v) => v.toFixed(2));
   const dims = nz > 2 ? ` (the first 2 of ${nz} latent dimensions)` : '';
-  summaryEl.textContent = `z${dims} of ${n} test points: mean (${m0.toFixed(2)}, ${m1.toFixed(2)}), std (${sd(z0, m0).toFixed(2)}, ${sd(z1, m1).toFixed(2)}); the target is mean 0 and std 1 in each direction.`;
+  summaryEl.textContent = `z${dims} of ${n} test points: mean (${m0}, ${m1}), std (${s0}, ${s1}); the target is mean 0 and std 1 in each direction.`;
 }

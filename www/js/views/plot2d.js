@@ -8,7 +8,7 @@ export const COLOUR_NAMES = ['red', 'blue', 'green', 'purple', 'orange', 'sky bl
 const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'plus', 'cross', 'star', 'ring'];
 
 /** A square view of [lo, hi]^2 on a canvas. */
-export function frame(canvas, lo = -4, hi = 4) {
+export function frame(canvas, [lo, hi]) {
   const ctx = canvas.getContext('2d');
   const w = canvas.width, h = canvas.height;
   const sx = w / (hi - lo), sy = h / (hi - lo);

@@ -7,29 +7,33 @@ const GRID = 90;
 // once per pair, not on every redraw of the three canvases.
 const grids = new Map();
 
-/** Draws one posterior canvas; returns how many finite samples were drawn. */
-export function drawPosterior(canvas, wasm, labels, label, samples) {
-  const f = frame(canvas);
-  const key = `${labels}:${label}`;
-  if (!grids.has(key)) grids.set(key, wasm.densityGrid(labels, label, GRID, GRID, f.lo, f.hi));
+/** Draws one posterior canvas for the state's label map and observed
+ * label; returns how many finite samples were drawn. */
+export function drawPosterior(canvas, wasm, state, samples) {
+  const f = frame(canvas, state.problem.extent);
+  const key = `${state.labels}:${state.label}`;
+  if (!grids.has(key)) grids.set(key, wasm.densityGrid(state.labels, state.label, GRID, GRID, f.lo, f.hi));
   shade(f, grids.get(key), GRID, GRID);
   axes(f);
-  return samples ? scatter(f, samples, label, { alpha: 0.4, r: 1.8 }) : 0;
+  return samples ? scatter(f, samples, state.label, { alpha: 0.4, r: 1.8 }) : 0;
 }
 
-/** Text summary of where samples fall: modes of the label hit and the share in each. */
-export function describeModes(modes, samples) {
+/** Text summary of where samples of the observed label fall: its modes and
+ * the share in each, counted by the core as the scores count them. */
+export function describeModes(wasm, state, samples) {
   if (!samples || samples.length === 0) return 'no samples yet';
-  const counts = modes.map(() => 0);
-  let inside = 0;
-  for (let i = 0; i + 1 < samples.length; i += 2) {
-    modes.forEach((m, k) => {
-      if (Math.hypot(samples[i] - m[0], samples[i + 1] - m[1]) <= 0.6) { counts[k]++; inside++; }
-    });
-  }
-  const n = samples.length / 2;
-  const parts = modes.map((m, k) => `(${m[0].toFixed(1)}, ${m[1].toFixed(1)}): ${Math.round(100 * counts[k] / n)}%`);
-  return `${modes.length} mode${modes.length > 1 ? 's' : ''} at ${parts.join(', ')}; ${Math.round(100 * inside / n)}% of samples inside a mode`;
+  const { n, modes, inside } = JSON.parse(wasm.modeCounts(state.labels, state.label, samples));
+  const percent = (count) => Math.round(100 * count / n);
+  const parts = modes.map((m) => `(${m.centre[0].toFixed(1)}, ${m.centre[1].toFixed(1)}): ${percent(m.count)}%`);
+  return `${modes.length} mode${modes.length > 1 ? 's' : ''} at ${parts.join(', ')}; ${percent(inside)}% of samples inside a mode`;
+}
+
+/** A panel's score against the exact posterior, then `extra`. */
+export function scoreText(score, extra) {
+  if (!score) return extra;
+  const inMode = `${(100 * score.in_correct).toFixed(1)}% in a correct mode`;
+  const mmd = score.mmd2 === null ? 'MMD² is computed when training pauses' : `MMD² ${score.mmd2.toExponential(1)} (floor ${score.mmd2_floor.toExponential(1)})`;
+  return `${inMode}; ${mmd}.\n${extra}`;
 }
 
 /** The label chooser: one radio button per colour, keyboard operable. */
