@@ -34,7 +34,7 @@ impl<S: Sampler + ?Sized> Method for Inn<'_, S> {
         Ok(Answer {
             samples,
             cost: Cost {
-                evaluations: q.n as u64,
+                network_evaluations: q.n as u64,
                 training_steps: self.network.steps_done(),
                 training_seconds: self.training_seconds,
                 paid_once: true,

@@ -204,7 +204,7 @@ impl Method for Mcmc {
         Ok(Answer {
             samples,
             cost: Cost {
-                evaluations: run.evaluations,
+                density_evaluations: run.evaluations,
                 ..Cost::default()
             },
         })

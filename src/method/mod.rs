@@ -47,8 +47,11 @@ pub struct Query<'a> {
 pub struct Cost {
     /// Runs of the forward process (simulator calls).
     pub simulations: u64,
-    /// Evaluations of a density or of a network, one per sample and pass.
-    pub evaluations: u64,
+    /// Evaluations of the posterior's density (up to its constant).
+    pub density_evaluations: u64,
+    /// Passes of a network, one per sample (or one per query for a
+    /// network whose answer is a distribution).
+    pub network_evaluations: u64,
     /// Training steps behind the answer (paid once, before any query).
     pub training_steps: u64,
     /// Seconds those training steps took.

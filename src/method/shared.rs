@@ -63,13 +63,13 @@ pub fn check_dimensions(problem: &dyn Problem, ndim_x: usize, ndim_y: usize) -> 
     Ok(())
 }
 
-/// The answer of a trained network: its samples, the network evaluations
+/// The answer of a trained network: its samples, the network passes
 /// they took, and its training, paid once for every query.
-pub fn trained_answer(samples: Vec<f64>, evaluations: u64, training_steps: u64) -> Answer {
+pub fn trained_answer(samples: Vec<f64>, passes: u64, training_steps: u64) -> Answer {
     Answer {
         samples,
         cost: Cost {
-            evaluations,
+            network_evaluations: passes,
             training_steps,
             paid_once: true,
             ..Cost::default()

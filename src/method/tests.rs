@@ -34,7 +34,10 @@ fn the_exact_method_draws_the_labels_modes_for_free() {
         .samples
         .chunks(2)
         .all(|x| (x[0] - c[0]).hypot(x[1] - c[1]) < 1.2));
-    assert_eq!(a.cost.simulations + a.cost.evaluations, 0);
+    assert_eq!(
+        a.cost.simulations + a.cost.density_evaluations + a.cost.network_evaluations,
+        0
+    );
     assert_eq!(a.cost.seconds_per_query, 0.25);
 }
 
@@ -74,7 +77,11 @@ fn a_trained_network_answers_any_label_at_one_pass_per_sample() {
     assert_eq!(a.samples.len(), 128);
     assert!(a.samples.iter().all(|v| v.is_finite()));
     assert_eq!(
-        (a.cost.evaluations, a.cost.training_steps, a.cost.paid_once),
+        (
+            a.cost.network_evaluations,
+            a.cost.training_steps,
+            a.cost.paid_once
+        ),
         (64, 5, true)
     );
     assert_eq!(a.cost.training_seconds, 1.5);
@@ -176,7 +183,7 @@ fn mcmc_keeps_to_its_budget_and_refuses_one_below_its_burn_in() {
     )
     .unwrap();
     assert_eq!(a.samples.len(), 800);
-    assert_eq!(a.cost.evaluations, 8 * 501 + 400);
+    assert_eq!(a.cost.density_evaluations, 8 * 501 + 400);
     let e = ask(&mut mcmc, &g, &query(&red, 1000, 4000), &ticking(0.0)).unwrap_err();
     assert!(
         e.to_string().contains("does not cover 8 chains' burn-in"),

@@ -52,7 +52,7 @@ fn one_gaussian_per_colour_is_exact_when_each_colour_has_one_mode() {
             budget: 0,
         };
         let a = ask(&mut net, &g, &q, &|| 0.0).unwrap();
-        assert_eq!((a.cost.evaluations, a.cost.paid_once), (1, true));
+        assert_eq!((a.cost.network_evaluations, a.cost.paid_once), (1, true));
         for (d, (m, sd)) in moments(&a.samples).into_iter().enumerate() {
             let c = centre[d];
             assert!(
@@ -151,7 +151,7 @@ fn variational_weights_find_each_colours_mode_when_each_has_one() {
             budget: 0,
         };
         let a = ask(&mut net, &g, &q, &|| 0.0).unwrap();
-        assert_eq!(a.cost.evaluations, 3000);
+        assert_eq!(a.cost.network_evaluations, 3000);
         for (d, (m, sd)) in moments(&a.samples).into_iter().enumerate() {
             assert!(
                 (m - centre[d]).abs() < 0.1,
