@@ -21,14 +21,14 @@
 //!
 //! # Three charts, one weight
 //! The fix is multiple importance sampling over the three choices of the
-//! solved angle j = 2, 3, 4, with a third of the candidates each. In terms of
+//! solved angle j = 2, 3, 4, with shares α_j of the candidates. In terms of
 //! the surface S = {f(x) = y} with area element dA and J = sqrt(det(Df Dfᵀ)),
 //! the target is p(x) / J dA (the coarea formula), and chart j with b drawn
 //! from the prior puts p(b) dx = p(b) |g_j| / J dA on it, counting every
 //! solution. Weighting by target over the average proposal (the balance
 //! heuristic), J cancels:
 //!
-//!   w(x) = p(x) / Σ_j (1/3) p(b_j) |g_j| = p(x1) / Σ_j (1/3) |g_j| / p(a_j).
+//!   w(x) = p(x) / Σ_j α_j p(b_j) |g_j| = p(x1) / Σ_j α_j |g_j| / p(a_j).
 //!
 //! It is infinite only where every g_j vanishes, i.e. every segment is
 //! horizontal: a single point of S, and only when y1 is one of -2, -1, 0, 1
@@ -81,6 +81,12 @@ const MIN_POOL: usize = 3 * 16 * ROUND;
 /// target that needs more is refused.
 const MAX_POOL: usize = 3 * 4096 * ROUND;
 
+/// The solved angle (0 for x2) of each candidate in turn: the charts'
+/// shares of the pool, a tenth for x2, three for x3 and six for x4 (solving
+/// an angle near the rail moves the whole arm, so its chart fits fewer
+/// targets; its tenth keeps the weight bounded where x3 and x4 fold).
+const CHARTS: &[usize] = &[0, 1, 1, 1, 2, 2, 2, 2, 2, 2];
+
 /// Exact posterior draws with what they cost.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExactDraws {
@@ -111,27 +117,34 @@ fn log_normal(v: f64, s: f64) -> f64 {
     -0.5 * (v / s) * (v / s) - (s * TAU.sqrt()).ln()
 }
 
-/// Log of the weight w(x) of the module's doc, for the charts `charts`
-/// (indices of the solved angle in x2..x4) used in equal shares, given
-/// g = ∂y1/∂(x2, x3, x4) at `x`.
-fn log_weight(x: &[f64; 4], g: &[f64; 3], charts: &[usize]) -> f64 {
-    let share = (charts.len() as f64).ln();
-    let term = |j: usize| g[j].abs().ln() - log_normal(x[j + 1], ARM_PRIOR_STD[j + 1]) - share;
-    let top = charts
-        .iter()
-        .map(|&j| term(j))
-        .fold(f64::NEG_INFINITY, f64::max);
-    let sum: f64 = charts.iter().map(|&j| (term(j) - top).exp()).sum();
+/// log of each chart's share of the candidates in `pattern` (-inf for a
+/// chart it does not use).
+fn log_shares(pattern: &[usize]) -> [f64; 3] {
+    std::array::from_fn(|j| {
+        let count = pattern.iter().filter(|&&c| c == j).count();
+        (count as f64 / pattern.len() as f64).ln()
+    })
+}
+
+/// Log of the weight w(x) of the module's doc, for charts (solved angles
+/// x2..x4) in the shares `log_share`, given g = ∂y1/∂(x2, x3, x4) at `x`.
+fn log_weight(x: &[f64; 4], g: &[f64; 3], log_share: &[f64; 3]) -> f64 {
+    let terms: [f64; 3] = std::array::from_fn(|j| {
+        log_share[j] + g[j].abs().ln() - log_normal(x[j + 1], ARM_PRIOR_STD[j + 1])
+    });
+    let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let sum: f64 = terms.iter().map(|t| (t - top).exp()).sum();
     log_normal(x[0], ARM_PRIOR_STD[0]) - top - sum.ln()
 }
 
 /// Calls `emit` with every arm that has the two angles of `x` other than
-/// angle `j` (0 for x2) and tip `y`, and its log-weight for `charts`.
+/// angle `j` (0 for x2) and tip `y`, and its log-weight for the charts'
+/// shares `log_share`.
 fn solve(
     x: &[f64; 4],
     j: usize,
     y: [f64; 2],
-    charts: &[usize],
+    log_share: &[f64; 3],
     emit: &mut impl FnMut(&[f64; 4], f64),
 ) {
     let mut x = *x;
@@ -160,7 +173,7 @@ fn solve(
         let near = x[j + 1];
         for k in [-1.0, 0.0, 1.0] {
             x[j + 1] = near + TAU * k;
-            let lw = log_weight(&x, &g, charts);
+            let lw = log_weight(&x, &g, log_share);
             if lw.is_finite() {
                 emit(&x, lw);
             }
@@ -183,6 +196,7 @@ fn run_pool(
 ) -> usize {
     let mut rng = Rng::new(seed);
     let sigma = arm.noise();
+    let log_share = log_shares(charts);
     for round in 1..=rounds {
         for _ in 0..ROUND {
             for &j in charts {
@@ -197,7 +211,7 @@ fn run_pool(
                         x[i] = s * rng.normal();
                     }
                 }
-                solve(&x, j, y, charts, emit);
+                solve(&x, j, y, &log_share, emit);
             }
         }
         if until(round) {
@@ -249,7 +263,7 @@ impl RobotArm {
         y_star: &[f64],
         n: usize,
     ) -> Result<ExactDraws, Error> {
-        self.posterior_by_charts(rng, y_star, n, &[0, 1, 2])
+        self.posterior_by_charts(rng, y_star, n, CHARTS)
     }
 
     /// [`RobotArm::exact_posterior`] with a chosen set of charts (solved
@@ -318,5 +332,77 @@ impl RobotArm {
             samples[4 * slot..][..4].copy_from_slice(&last);
         }
         Ok(ExactDraws { samples, pool, ess })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prior_angles(rng: &mut Rng) -> [f64; 4] {
+        let mut x = [0.0; 4];
+        for (v, s) in x.iter_mut().zip(ARM_PRIOR_STD).skip(1) {
+            *v = s * rng.normal();
+        }
+        x
+    }
+
+    #[test]
+    fn every_solution_of_every_chart_keeps_the_drawn_angles_and_reaches_the_target() {
+        let mut rng = Rng::new(3);
+        let y = [1.0, 0.6];
+        let mut solutions = [0; 3];
+        for (j, count) in solutions.iter_mut().enumerate() {
+            for _ in 0..2000 {
+                let drawn = prior_angles(&mut rng);
+                solve(&drawn, j, y, &log_shares(CHARTS), &mut |x, lw| {
+                    let tip = RobotArm::tip(x);
+                    assert!(
+                        (tip[0] - y[0]).hypot(tip[1] - y[1]) < 1e-12,
+                        "{x:?} -> {tip:?}"
+                    );
+                    for i in (1..4).filter(|&i| i != j + 1) {
+                        assert_eq!(x[i], drawn[i]);
+                    }
+                    assert!(lw.is_finite() && lw < 10.0, "{lw}");
+                    *count += 1;
+                });
+            }
+        }
+        // Two branches and three turns for every draw that reaches at all.
+        assert!(
+            solutions.iter().all(|&c| c > 1000 && c % 6 == 0),
+            "{solutions:?}"
+        );
+    }
+
+    fn moments(s: &[f64]) -> [(f64, f64); 4] {
+        let n = (s.len() / 4) as f64;
+        std::array::from_fn(|i| {
+            let mean = s.chunks(4).map(|x| x[i]).sum::<f64>() / n;
+            let var = s.chunks(4).map(|x| (x[i] - mean).powi(2)).sum::<f64>() / n;
+            (mean, var.sqrt())
+        })
+    }
+
+    /// Each chart's weight p(x1) p(a_j) / |∂y1/∂a_j| is derived on its own;
+    /// a wrong Jacobian in any one would pull its posterior away from the
+    /// others'.
+    #[test]
+    fn each_chart_alone_gives_the_posterior_that_the_three_give_together() {
+        let arm = RobotArm::new(0.0).unwrap();
+        let (n, y) = (1000, [1.0, 0.6]);
+        let all = arm.posterior_by_charts(&mut Rng::new(1), &y, 4 * n, CHARTS);
+        let reference = moments(&all.unwrap().samples);
+        for j in 0..3 {
+            let one = arm.posterior_by_charts(&mut Rng::new(2), &y, n, &[j]);
+            let one = moments(&one.unwrap().samples);
+            for (i, ((m1, s1), (m0, s0))) in one.iter().zip(reference).enumerate() {
+                let se = s0 * (1.25 / n as f64).sqrt();
+                let what = format!("chart {j} x{i}: mean {m1} vs {m0}, std {s1} vs {s0}");
+                assert!((m1 - m0).abs() < 4.0 * se, "{what}");
+                assert!((s1 / s0 - 1.0).abs() < 0.1, "{what}");
+            }
+        }
     }
 }
