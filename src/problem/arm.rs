@@ -34,7 +34,7 @@ pub const ARM_DEFAULT_NOISE: f64 = 0.01;
 /// The box the page draws the arm in, `[[y1_min, y1_max], [y2_min, y2_max]]`:
 /// the rail at 0, the reach to the right, and the heights where the prior
 /// puts its arms (see the arm's tests for the share of tips inside).
-const VIEW_EXTENT: [[f64; 2]; 2] = [[-1.0, 2.25], [-2.25, 2.25]];
+const VIEW_EXTENT: [[f64; 2]; 2] = [[-1.25, 2.25], [-2.75, 2.75]];
 
 /// Within this many noise stds beyond the reach, a noisy observation is
 /// still explained by some arm; farther out it is refused.
