@@ -220,7 +220,7 @@ pub fn resimulation_error(
     y_star: &[f64],
 ) -> Result<(f64, f64), Error> {
     check_observation(arm, y_star)?;
-    if samples.is_empty() || samples.len() % 4 != 0 {
+    if samples.is_empty() || !samples.len().is_multiple_of(4) {
         return Err(Error::InvalidArgument(format!(
             "samples must be a non-empty list of 4-entry draws, got {} numbers",
             samples.len()

@@ -159,7 +159,7 @@ fn solve(
         rs += ARM_LENGTHS[s] * psi.sin();
     }
     let c = (y[0] - fixed) / rc.hypot(rs);
-    if !(c.abs() <= 1.0) {
+    if c.is_nan() || c.abs() > 1.0 {
         return;
     }
     let (a, delta) = (c.acos(), rs.atan2(rc));
