@@ -261,7 +261,7 @@ fn moments(s: &[f64]) -> [[f64; 4]; 4] {
 }
 
 /// Holds `reference` (rejection draws) to the exact sampler for target `y`:
-/// MMD² within the noise floor (the mean and 4 stds of the MMD² between six
+/// MMD² within the noise floor (the mean and 3 stds of the MMD² between six
 /// pairs of exact sets of the same size), and every coordinate's mean and
 /// std within 4 standard errors of those of 4 times as many exact draws.
 fn agrees(arm: &RobotArm, y: [f64; 2], reference: &[f64], what: &str) {
@@ -300,7 +300,7 @@ fn agrees(arm: &RobotArm, y: [f64; 2], reference: &[f64], what: &str) {
             failures.push(line);
         }
     }
-    if mmd2 > mean + 4.0 * sd {
+    if mmd2 > mean + 3.0 * sd {
         failures.push(format!(
             "{what} {y:?}: MMD² {mmd2} above the floor {floors:?}"
         ));
@@ -308,16 +308,24 @@ fn agrees(arm: &RobotArm, y: [f64; 2], reference: &[f64], what: &str) {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// Rejection draws per target: enough for the MMD² to see a posterior whose
+/// spread is 5% off in one coordinate.
+const N_REJECTION: usize = 3000;
+
+/// Tolerance 0.01 on the two typical targets. Near the edge of the reach
+/// the posterior's shape changes within 0.01 of the target (there it
+/// measured MMD² 0.0023 against a floor of 0.0015 ± 0.0003), so the edge
+/// target takes 0.002, which costs little there.
 #[test]
-fn the_exact_sampler_agrees_with_rejection_sampling_at_tolerance_0_01() {
+fn the_exact_sampler_agrees_with_rejection_sampling_at_small_tolerances() {
     let arm = RobotArm::new(0.0).unwrap();
     let mut rng = Rng::new(5);
-    for y in [[1.0, 0.6], [1.5, 0.0], [1.95, 0.3]] {
+    for (y, eps) in [([1.0, 0.6], 0.01), ([1.5, 0.0], 0.01), ([1.95, 0.3], 0.002)] {
         let t = Instant::now();
-        let (reference, draws) = rejection(y, 0.01, 1500, &mut rng);
+        let (reference, draws) = rejection(y, eps, N_REJECTION, &mut rng);
         eprintln!(
-            "rejection {y:?}: 1 in {} of {draws} draws, {:.1} s",
-            draws / 1500,
+            "rejection {y:?} at {eps}: 1 in {} of {draws} draws, {:.1} s",
+            draws / N_REJECTION as u64,
             t.elapsed().as_secs_f64()
         );
         agrees(&arm, y, &reference, "noiseless");
@@ -328,12 +336,12 @@ fn the_exact_sampler_agrees_with_rejection_sampling_at_tolerance_0_01() {
 fn with_noise_the_exact_sampler_agrees_with_exact_rejection_sampling() {
     let arm = RobotArm::new(0.01).unwrap();
     let mut rng = Rng::new(6);
-    for y in [[1.0, 0.6], [1.5, 0.0]] {
+    for y in [[1.0, 0.6], [1.5, 0.0], [1.95, 0.3]] {
         let t = Instant::now();
-        let (reference, draws) = noisy_rejection(y, 0.01, 1500, &mut rng);
+        let (reference, draws) = noisy_rejection(y, 0.01, N_REJECTION, &mut rng);
         eprintln!(
             "noisy rejection {y:?}: 1 in {} of {draws} draws, {:.1} s",
-            draws / 1500,
+            draws / N_REJECTION as u64,
             t.elapsed().as_secs_f64()
         );
         agrees(&arm, y, &reference, "noise 0.01");

@@ -21,7 +21,8 @@
 //!
 //! # Three charts, one weight
 //! The fix is multiple importance sampling over the three choices of the
-//! solved angle j = 2, 3, 4, with shares α_j of the candidates. In terms of
+//! solved angle j = 2, 3, 4, with shares α_j of the candidates ([`CHARTS`]:
+//! 0.1, 0.3, 0.6). In terms of
 //! the surface S = {f(x) = y} with area element dA and J = sqrt(det(Df Dfᵀ)),
 //! the target is p(x) / J dA (the coarea formula), and chart j with b drawn
 //! from the prior puts p(b) dx = p(b) |g_j| / J dA on it, counting every
@@ -49,8 +50,9 @@
 //! N(y; y*, σ²I) dy: the x-marginal of a joint over (x, y). Drawing
 //! y ~ N(y*, σ²I) per candidate and then x on {f(x) = y} as above, the
 //! target-over-proposal ratio of the joint is the same w(x): the unnormalised
-//! weights carry the evidence p(y) of each drawn y, so resampling across
-//! candidates with different y is exact for every σ, not an approximation.
+//! weights carry the evidence p(y) of each drawn y (their mean given y is
+//! p(y)), so resampling across candidates with different y is exact for
+//! every σ, not a small-noise approximation.
 //!
 //! # The pool
 //! Candidates are drawn until the weights' effective sample size
@@ -60,6 +62,8 @@
 //! not stored: a first pass over it measures the weights, a second pass
 //! replays the same random stream and picks the drawn arms, so memory stays
 //! O(n) however many candidates a target in the prior's tails needs.
+//! Resampling a finite pool is exact in the limit of its size; the bias of
+//! its self-normalised weights falls like one over the pool's size.
 
 use super::{RobotArm, ARM_LENGTHS, ARM_PRIOR_STD};
 use crate::error::Error;
@@ -70,16 +74,17 @@ use std::f64::consts::TAU;
 /// number of draws asked for.
 pub const ESS_PER_SAMPLE: f64 = 20.0;
 
-/// Candidates per chart in each round of the pool.
+/// Each round of the pool runs through the charts' pattern this many times;
+/// the stopping rule is checked between rounds.
 const ROUND: usize = 1024;
 
 /// The pool holds at least this many candidates, so that the effective
 /// sample size is measured on enough weights to be trusted.
-const MIN_POOL: usize = 3 * 16 * ROUND;
+const MIN_POOL: usize = 48 * ROUND;
 
-/// The pool never grows past this many candidates (some seconds of work); a
-/// target that needs more is refused.
-const MAX_POOL: usize = 3 * 4096 * ROUND;
+/// The pool never grows past this many candidates (about ten seconds of one
+/// core); a target that needs more is refused.
+const MAX_POOL: usize = 12_288 * ROUND;
 
 /// The solved angle (0 for x2) of each candidate in turn: the charts'
 /// shares of the pool, a tenth for x2, three for x3 and six for x4 (solving
