@@ -4,8 +4,12 @@
 //! scores' exact posterior, the page's drawing); the labelled Gaussian
 //! mixture is its first implementation.
 
+mod arm;
 mod mixture;
 
+pub use arm::{
+    resimulation_error, ExactDraws, RobotArm, ARM_DEFAULT_NOISE, ARM_LENGTHS, ARM_PRIOR_STD,
+};
 pub use mixture::{GaussianMixture, LabelMap, Mode, TOY_CENTRES, TOY_STD};
 
 use crate::error::Error;
@@ -38,6 +42,18 @@ pub enum ProblemView {
         in_mode_stds: f64,
         /// Half-width of the square the plane is drawn in.
         extent: f64,
+    },
+    /// An arm on a vertical rail at horizontal position 0: x = (rail
+    /// height, three relative joint angles), y = the tip's position.
+    Arm {
+        /// Segment lengths, from the rail to the tip.
+        lengths: [f64; 3],
+        /// Prior standard deviation of each coordinate of x.
+        prior_std: [f64; 4],
+        /// Standard deviation of the observation noise on each tip coordinate.
+        noise: f64,
+        /// The box the arm is drawn in: `[[y1_min, y1_max], [y2_min, y2_max]]`.
+        extent: [[f64; 2]; 2],
     },
 }
 

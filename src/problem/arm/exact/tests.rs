@@ -1,0 +1,70 @@
+//! The exact sampler's pieces: each chart's solutions and weight.
+
+use super::*;
+
+fn prior_angles(rng: &mut Rng) -> [f64; 4] {
+    let mut x = [0.0; 4];
+    for (v, s) in x.iter_mut().zip(ARM_PRIOR_STD).skip(1) {
+        *v = s * rng.normal();
+    }
+    x
+}
+
+#[test]
+fn every_solution_of_every_chart_keeps_the_drawn_angles_and_reaches_the_target() {
+    let mut rng = Rng::new(3);
+    let y = [1.0, 0.6];
+    let mut solutions = [0; 3];
+    for (j, count) in solutions.iter_mut().enumerate() {
+        for _ in 0..2000 {
+            let drawn = prior_angles(&mut rng);
+            solve(&drawn, j, y, &log_shares(CHARTS), &mut |x, lw| {
+                let tip = RobotArm::tip(x);
+                assert!(
+                    (tip[0] - y[0]).hypot(tip[1] - y[1]) < 1e-12,
+                    "{x:?} -> {tip:?}"
+                );
+                for i in (1..4).filter(|&i| i != j + 1) {
+                    assert_eq!(x[i], drawn[i]);
+                }
+                assert!(lw.is_finite() && lw < 10.0, "{lw}");
+                *count += 1;
+            });
+        }
+    }
+    // Two branches and three turns for every draw that reaches at all.
+    assert!(
+        solutions.iter().all(|&c| c > 1000 && c % 6 == 0),
+        "{solutions:?}"
+    );
+}
+
+fn moments(s: &[f64]) -> [(f64, f64); 4] {
+    let n = (s.len() / 4) as f64;
+    std::array::from_fn(|i| {
+        let mean = s.chunks(4).map(|x| x[i]).sum::<f64>() / n;
+        let var = s.chunks(4).map(|x| (x[i] - mean).powi(2)).sum::<f64>() / n;
+        (mean, var.sqrt())
+    })
+}
+
+/// Each chart's weight p(x1) p(a_j) / |∂y1/∂a_j| is derived on its own;
+/// a wrong Jacobian in any one would pull its posterior away from the
+/// others'.
+#[test]
+fn each_chart_alone_gives_the_posterior_that_the_three_give_together() {
+    let arm = RobotArm::new(0.0).unwrap();
+    let (n, y) = (1000, [1.0, 0.6]);
+    let all = arm.posterior_by_charts(&mut Rng::new(1), &y, 4 * n, CHARTS);
+    let reference = moments(&all.unwrap().samples);
+    for j in 0..3 {
+        let one = arm.posterior_by_charts(&mut Rng::new(2), &y, n, &[j]);
+        let one = moments(&one.unwrap().samples);
+        for (i, ((m1, s1), (m0, s0))) in one.iter().zip(reference).enumerate() {
+            let se = s0 * (1.25 / n as f64).sqrt();
+            let what = format!("chart {j} x{i}: mean {m1} vs {m0}, std {s1} vs {s0}");
+            assert!((m1 - m0).abs() < 4.0 * se, "{what}");
+            assert!((s1 / s0 - 1.0).abs() < 0.1, "{what}");
+        }
+    }
+}
