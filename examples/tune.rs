@@ -68,7 +68,7 @@ fn tune() {
             break;
         }
         if s % every == 0 && std::env::var("EVAL").is_err() {
-            let e = evaluate(&mut t, 2000, eval_seed, noise, None);
+            let e = evaluate(&mut t, 2000, eval_seed, noise, Some(2000));
             let Worst {
                 in_correct: worst_in,
                 mass: worst_mass,
@@ -121,7 +121,7 @@ fn tune() {
         .and_then(|v| v.parse::<u64>().ok())
     {
         for eval_seed in 1000..1000 + k {
-            let w = worst(&evaluate(&mut t, 2000, eval_seed, noise, None));
+            let w = worst(&evaluate(&mut t, 2000, eval_seed, noise, Some(2000)));
             println!(
                 "final eval seed {eval_seed}: in {:.3} mass {:.3} fails {}",
                 w.in_correct, w.mass, w.fails

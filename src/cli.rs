@@ -3,13 +3,16 @@
 //! stderr and exit code 2; nothing here panics on user input.
 
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
-use crate::evaluate::evaluate;
+use crate::evaluate::evaluate_latent;
+use crate::fidelity::{self, Verdict};
 use crate::hash::{parse_hash, PageState};
 use crate::linalg::with_browser_arithmetic;
+use crate::metrics::LatentHealth;
 use crate::model_file::ModelFile;
 use crate::problem::GaussianMixture;
 use crate::train::{SampleNoise, Trainer};
 use crate::{LabelMap, Preset, TrainConfig};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
@@ -20,7 +23,7 @@ usage:
   inn train --preset fast|paper|forward-only|backward-only --labels all|some|none --seed N [--set key=value ...] [--steps N] --out model.json
   inn train --link 'preset=fast&labels=some&seed=1' [--set key=value ...] [--steps N] [--browser-arithmetic] --out model.json
   inn sample --model model.json --label L --n N [--seed N] [--noise F]
-  inn eval --model model.json [--n N] [--seed N]
+  inn eval --model model.json
   inn abc --labels all|some|none --label L --n N [--eps E | --nearest] [--budget N] [--seed N]";
 
 /// Runs the command line `args` (without the program name); returns the
@@ -146,21 +149,8 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
             write_csv(out, &s.iter().map(|&v| f64::from(v)).collect::<Vec<_>>())
         }
         "eval" => {
-            let f = parse_flags(rest, &["model", "n", "seed"], &[])?;
-            let mut t = load_model(&f)?;
-            let n: usize = number(&f, "n", Some(2000))?;
-            if !(10..=100_000).contains(&n) {
-                return Err(format!("--n must be in 10..=100000, got {n}"));
-            }
-            let e = evaluate(
-                &mut t,
-                n,
-                number(&f, "seed", Some(1))?,
-                SampleNoise::default(),
-                Some(n),
-            );
-            let json = serde_json::to_string_pretty(&e).map_err(|e| e.to_string())?;
-            emit(out, format!("{json}\n").as_bytes())
+            let f = parse_flags(rest, &["model"], &[])?;
+            eval(&mut load_model(&f)?, out, err)
         }
         "abc" => abc(rest, out, err),
         other => Err(format!("unknown command '{other}' (see --help)")),
@@ -187,6 +177,36 @@ fn split_sets(args: &[String]) -> Result<(Vec<String>, Sets), String> {
         sets.push((k.to_string(), v.to_string()));
     }
     Ok((rest, sets))
+}
+
+/// The fidelity verdict on a trained model, with its scores and the
+/// latent space's health, as JSON on `out`; the verdict in words on `err`.
+fn eval(t: &mut Trainer, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), String> {
+    /// What `inn eval` prints.
+    #[derive(Serialize)]
+    struct Report {
+        #[serde(flatten)]
+        verdict: Verdict,
+        /// Moments of f_z(x) over prior points.
+        latent: Option<LatentHealth>,
+    }
+    let seed = t.config().seed;
+    let verdict = fidelity::verdict(t, seed);
+    let latent = evaluate_latent(t, fidelity::SAMPLES_PER_LABEL, fidelity::score_seed(seed));
+    let failures = verdict.failures();
+    let json =
+        serde_json::to_string_pretty(&Report { verdict, latent }).map_err(|e| e.to_string())?;
+    emit(out, format!("{json}\n").as_bytes())?;
+    let _ = if failures.is_empty() {
+        writeln!(err, "inn: the model clears the fidelity bar")
+    } else {
+        writeln!(
+            err,
+            "inn: the model misses the fidelity bar: {}",
+            failures.join("; ")
+        )
+    };
+    Ok(())
 }
 
 /// The configuration `inn train` runs: the one a page link describes

@@ -142,6 +142,25 @@ pub fn evaluate_latent<S: Sampler + ?Sized>(
     latent_with(trainer, n, &mut Rng::new(seed))
 }
 
+/// Moments of f_z(x) over `n` draws of the exact posterior p(x | `label`)
+/// from `seed`: z should be N(0, I) for every label separately, not only
+/// pooled over the prior (z independent of y). None without a latent
+/// space, or for a label out of range.
+pub fn evaluate_latent_of_label<S: Sampler + ?Sized>(
+    sampler: &mut S,
+    label: usize,
+    n: usize,
+    seed: u64,
+) -> Option<LatentHealth> {
+    let mut rng = Rng::new(seed);
+    let points = sampler
+        .problem()
+        .sample_posterior(&mut rng, label, n)
+        .ok()?;
+    let (z, ndim_z) = sampler.latent(&points, rng.next_seed())?;
+    Some(latent_health(&z, ndim_z))
+}
+
 fn score_with<S: Sampler + ?Sized>(
     trainer: &mut S,
     label: usize,

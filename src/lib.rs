@@ -10,6 +10,7 @@ pub mod baseline;
 pub mod config;
 pub mod error;
 pub mod evaluate;
+pub mod fidelity;
 pub mod hash;
 pub mod inn;
 pub mod linalg;

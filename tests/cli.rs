@@ -50,7 +50,7 @@ fn train_sample_eval_and_abc() {
     ]);
     assert_eq!(again.stdout, out.stdout, "same seed, same samples");
 
-    let out = inn(&["eval", "--model", &model, "--n", "200"]);
+    let out = inn(&["eval", "--model", &model]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["labels"].as_array().unwrap().len(), 4);

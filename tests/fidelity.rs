@@ -1,13 +1,13 @@
 //! The `fast` preset against the exact posterior: real training, fixed
-//! seeds, 2000 samples per label, and the fidelity bar for EVERY label: at
-//! least 93% in a correct mode, at most 1% in a wrong one, mass error at
-//! most 0.03, spread in [0.8, 1.25], centre within 0.08. Each case runs
-//! twice: in the host's arithmetic and in the page's.
+//! seeds, and the one fidelity verdict (`fidelity::verdict`) for EVERY
+//! label: at least 93% in a correct mode, at most 1% in a wrong one, mass
+//! error at most 0.03, each mode's width 0.8-1.25 times the exact one,
+//! centre within 0.08, MMD^2 at most 0.002 above its noise floor. Each case
+//! runs twice: in the host's arithmetic and in the page's. Seeds 1-3 were
+//! among those the preset was tuned on (1-9); 40 and 41 were not.
 
-use inn_playground::evaluate::evaluate;
+use inn_playground::fidelity::verdict;
 use inn_playground::linalg::with_browser_arithmetic;
-use inn_playground::metrics::FIDELITY_BAR;
-use inn_playground::train::SampleNoise;
 use inn_playground::{LabelMap, Preset, Trainer};
 
 /// The same, in the page's arithmetic: the runs the browser makes for
@@ -23,15 +23,9 @@ fn trains_to_the_bar(labels: LabelMap, seed: u64) {
     for _ in 0..config.steps {
         t.step().unwrap();
     }
-    let e = evaluate(
-        &mut t,
-        2000,
-        1000 + seed,
-        SampleNoise::default(),
-        Some(2000),
-    );
-    let mut failures = Vec::new();
-    for s in &e.labels {
+    let v = verdict(&mut t, seed);
+    for l in &v.labels {
+        let s = &l.score;
         println!(
             "{labels:?} seed {seed} label {}: in {:.3} wrong {:.3} mass error {:.3} spreads {:?} offsets {:?} mmd2 {:.2e} (floor {:.2e})",
             s.label,
@@ -43,9 +37,8 @@ fn trains_to_the_bar(labels: LabelMap, seed: u64) {
             s.mmd2.unwrap_or(f64::NAN),
             s.mmd2_floor.unwrap_or(f64::NAN),
         );
-        failures.extend(FIDELITY_BAR.failures(s));
     }
-    assert!(failures.is_empty(), "{labels:?} seed {seed}: {failures:?}");
+    assert!(v.passes, "{labels:?} seed {seed}: {:?}", v.failures());
 }
 
 #[test]
@@ -106,4 +99,44 @@ fn all_seed_2_in_the_page() {
 #[test]
 fn all_seed_3_in_the_page() {
     trains_to_the_bar_in_the_page(LabelMap::All, 3);
+}
+
+#[test]
+fn some_held_out_seed_40() {
+    trains_to_the_bar(LabelMap::Some, 40);
+}
+
+#[test]
+fn some_held_out_seed_40_in_the_page() {
+    trains_to_the_bar_in_the_page(LabelMap::Some, 40);
+}
+
+#[test]
+fn some_held_out_seed_41() {
+    trains_to_the_bar(LabelMap::Some, 41);
+}
+
+#[test]
+fn some_held_out_seed_41_in_the_page() {
+    trains_to_the_bar_in_the_page(LabelMap::Some, 41);
+}
+
+#[test]
+fn all_held_out_seed_40() {
+    trains_to_the_bar(LabelMap::All, 40);
+}
+
+#[test]
+fn all_held_out_seed_40_in_the_page() {
+    trains_to_the_bar_in_the_page(LabelMap::All, 40);
+}
+
+#[test]
+fn all_held_out_seed_41() {
+    trains_to_the_bar(LabelMap::All, 41);
+}
+
+#[test]
+fn all_held_out_seed_41_in_the_page() {
+    trains_to_the_bar_in_the_page(LabelMap::All, 41);
 }

@@ -2,19 +2,19 @@
 //! posterior. Slow (minutes on two cores), so ignored by default:
 //! `cargo test --release --test paper -- --ignored --nocapture`.
 
-use inn_playground::evaluate::evaluate;
-use inn_playground::metrics::FIDELITY_BAR;
-use inn_playground::train::SampleNoise;
+use inn_playground::fidelity::verdict;
 use inn_playground::{LabelMap, Preset, Trainer};
 
 /// Scores every label; returns the share of samples in a correct mode
 /// over all labels (each weighted by its probability: the share of a
 /// sample drawn for a y from the data) and the lowest share of one label.
 fn report(t: &mut Trainer, what: &str) -> (f64, f64) {
-    let e = evaluate(t, 2000, 31, SampleNoise::default(), Some(2000));
+    let seed = t.config().seed;
+    let v = verdict(t, seed);
     let mut worst: f64 = 1.0;
     let mut overall = 0.0;
-    for s in &e.labels {
+    for l in &v.labels {
+        let s = &l.score;
         println!(
             "{what} label {}: in {:.3} wrong {:.3} mass error {:.3} spreads {:?} mmd2 {:.2e} (floor {:.2e}); bar: {:?}",
             s.label,
@@ -24,7 +24,7 @@ fn report(t: &mut Trainer, what: &str) -> (f64, f64) {
             s.modes.iter().map(|m| (m.spread_ratio * 100.0).round() / 100.0).collect::<Vec<_>>(),
             s.mmd2.unwrap_or(f64::NAN),
             s.mmd2_floor.unwrap_or(f64::NAN),
-            FIDELITY_BAR.failures(s)
+            l.misses
         );
         worst = worst.min(s.in_correct);
         overall += t.problem().label_probability(s.label) * s.in_correct;
