@@ -49,7 +49,7 @@ pub fn loss_row_keys() -> String {
     LOSS_ROW.map(|(key, _)| key).join(",")
 }
 
-/// The share of a label's samples in a correct mode from which the
+/// The fraction of a label's samples in a correct mode from which the
 /// network counts as near the bar (every label at least this), and the
 /// page scores it more often until it first clears the bar.
 const NEAR_BAR_IN_CORRECT: f64 = 0.9;
