@@ -10,15 +10,18 @@ use crate::rng::Rng;
 /// The training batch and every noise of one step.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Batch<T> {
-    /// Clean training x (`n x 2`) and one-hot y (`n x ndim_y`).
+    /// Clean training x (`n x 2`).
     pub x: Vec<T>,
+    /// One-hot y (`n x ndim_y`).
     pub y: Vec<T>,
-    /// Padded input [x, pad noise] and forward target [z ~ N, pad noise, y noisy].
+    /// Padded input [x, pad noise].
     pub x_in: Vec<T>,
+    /// Forward target [z ~ N, pad noise, y noisy].
     pub target: Vec<T>,
     /// Inverse-pass input: rows 0..n [f_z(x) + noise, pad, y noisy],
-    /// rows n..2n [z ~ N, pad, y noisy]; `z_noise` holds the perturbation.
+    /// rows n..2n [z ~ N, pad, y noisy].
     pub rev_in: Vec<T>,
+    /// The noise added to f_z(x) in the reconstructed rows (`n x ndim_z`).
     pub z_noise: Vec<T>,
 }
 

@@ -19,9 +19,9 @@ use std::ops::Range;
 pub(super) struct Workspace<T> {
     /// The batch of the current step.
     pub batch: Batch<T>,
-    /// The next step's batch, once [`Trainer::prefetch_batch`] has drawn
-    /// it (`next_drawn`).
+    /// The next step's batch, once [`Trainer::prefetch_batch`] has drawn it.
     pub next: Batch<T>,
+    /// Whether `next` holds a batch drawn ahead.
     pub next_drawn: bool,
     out: Vec<T>,
     logdet: Vec<T>,
