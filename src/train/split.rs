@@ -256,7 +256,12 @@ impl<T: Real> Trainer<T> {
     /// same network, with weights that the first step packet sets.
     pub fn helper_from_opening(opening: &[u8]) -> Result<Self, Error> {
         let bad = |why: String| Error::InvalidArgument(format!("a helper's opening {why}"));
-        let o: Opening = serde_json::from_slice(opening).map_err(|e| bad(format!("{e}")))?;
+        // Through a JSON value, as model files are read: the page's wasm
+        // then holds one reader of configurations, not two.
+        let text = std::str::from_utf8(opening).map_err(|e| bad(format!("{e}")))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| bad(format!("{e}")))?;
+        let o: Opening = serde_json::from_value(value).map_err(|e| bad(format!("{e}")))?;
         let cfg = o.config.check()?;
         let perms = o
             .permutations
