@@ -226,7 +226,7 @@ fn whole_training_loss_with_every_term() {
         c.blocks = 2;
         c.hidden = 6;
         c.depth = 2;
-        // Big enough that both shares of a step reconstruct some rows.
+        // Big enough that both halves of a step reconstruct some rows.
         c.batch = 40;
         c.ndim_tot = 0;
         c.init_scale = 0.3;
@@ -236,7 +236,7 @@ fn whole_training_loss_with_every_term() {
             weight: 0.5,
         };
         let mut t: Trainer<f64> = Trainer::new(&c).unwrap();
-        assert!((1..c.batch).contains(&t.rows_reconstructed_in_forward_share()));
+        assert!((1..c.batch).contains(&t.split_step().forward_rows().len()));
         t.draw_batch();
         let l = t.loss_and_gradient();
         assert!(

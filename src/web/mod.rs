@@ -6,12 +6,14 @@ mod page;
 mod plot;
 mod problem_view;
 mod selftest;
+mod split;
 mod trainer;
 
 pub use page::*;
 pub use plot::draw_losses;
 pub use problem_view::*;
-pub use trainer::{loss_row_names, WasmTrainer};
+pub use split::WasmHelper;
+pub use trainer::{loss_row_keys, loss_row_names, near_bar_in_correct, WasmTrainer};
 
 use wasm_bindgen::prelude::*;
 

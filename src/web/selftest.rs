@@ -26,7 +26,7 @@ fn invertibility() -> (f64, f64) {
 
 fn gradient_check() -> f64 {
     let mut c = Preset::Fast.config(LabelMap::Some, 3);
-    // A batch of 40: both shares of the step reconstruct some rows.
+    // A batch of 40: both halves of the step reconstruct some rows.
     (c.blocks, c.hidden, c.batch, c.ramp_steps, c.init_scale) = (2, 6, 40, 0, 0.3);
     c.losses.ml = LossTerm {
         on: true,
@@ -65,13 +65,15 @@ fn deterministic() -> bool {
     run() == run()
 }
 
-/// Whether steps whose inverse share runs on a second trainer (as the
-/// page's helper worker runs it) give the same bits as whole steps.
+/// Whether steps whose inverse half runs on a helper made from the
+/// worker's opening (as the page's helper worker is) give the same bits as
+/// whole steps.
 fn split_steps_match() -> bool {
     let c = Preset::Fast.config(LabelMap::Some, 12);
     let mut whole: Trainer = Trainer::new(&c).expect("valid");
     let mut main: Trainer = Trainer::new(&c).expect("valid");
-    let mut helper: Trainer = Trainer::new(&c).expect("valid");
+    let mut helper: Trainer =
+        Trainer::helper_from_opening(&main.helper_opening()).expect("an opening");
     (0..20).all(|_| {
         let expected = whole.step().expect("finite").losses.total;
         let got = main

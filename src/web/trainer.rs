@@ -8,23 +8,56 @@ use crate::evaluate::{
 use crate::hash::parse_hash;
 use crate::metrics::{LabelScore, LatentHealth, FIDELITY_BAR};
 use crate::model_file::ModelFile;
-use crate::train::{Losses, SampleNoise, StepReport, Trainer};
+use crate::train::split::ForwardSide;
+use crate::train::{SampleNoise, StepReport, Trainer};
 use js_sys::Float32Array;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// Values per step in [`WasmTrainer::train`]'s result.
-pub const LOSS_FIELDS: usize = 7;
+/// A loss row, value by value: the key `window.innPlayground` names it by,
+/// and the name the loss panel's legend gives it.
+const LOSS_ROW: [(&str, &str); 7] = [
+    ("step", "step"),
+    ("total", "total"),
+    ("y", "L_y"),
+    ("z", "L_z"),
+    ("x", "L_x"),
+    ("rec", "reconstruction"),
+    ("ml", "ML"),
+];
 
-/// What each value of a loss row is, in order.
-const LOSS_ROW_NAMES: [&str; LOSS_FIELDS] =
-    ["step", "total", "L_y", "L_z", "L_x", "reconstruction", "ML"];
+/// Values per step in [`WasmTrainer::train`]'s result.
+pub const LOSS_FIELDS: usize = LOSS_ROW.len();
+
+/// One row of [`WasmTrainer::train`]'s result, laid out as [`LOSS_ROW`].
+pub(super) fn loss_row(r: &StepReport) -> [f32; LOSS_FIELDS] {
+    let l = r.losses;
+    [r.step as f64, l.total, l.y, l.z, l.x, l.rec, l.ml].map(|v| v as f32)
+}
 
 /// The names of a loss row's values, comma-separated: the page takes the
 /// row width and the loss panel's legend from here.
 #[wasm_bindgen(js_name = lossRowNames)]
 pub fn loss_row_names() -> String {
-    LOSS_ROW_NAMES.join(",")
+    LOSS_ROW.map(|(_, name)| name).join(",")
+}
+
+/// The keys of a loss row's values, comma-separated, for the objects of
+/// `window.innPlayground`.
+#[wasm_bindgen(js_name = lossRowKeys)]
+pub fn loss_row_keys() -> String {
+    LOSS_ROW.map(|(key, _)| key).join(",")
+}
+
+/// The fraction of a label's samples in a correct mode from which the
+/// network counts as near the bar (every label at least this), and the
+/// page scores it more often until it first clears the bar.
+const NEAR_BAR_IN_CORRECT: f64 = 0.9;
+
+/// [`NEAR_BAR_IN_CORRECT`], for the page's description of its checks.
+#[wasm_bindgen(js_name = nearBarInCorrect)]
+pub fn near_bar_in_correct() -> f64 {
+    NEAR_BAR_IN_CORRECT
 }
 
 /// A label's score with what of it misses the fidelity bar: the page says
@@ -64,70 +97,45 @@ impl<'a> EvaluationAgainstBar<'a> {
     }
 }
 
-/// `area` if it holds exactly `len` values (a part of the memory the two
-/// workers share, written in place), else an error naming `what`; a new
-/// array without one.
-fn area_or_new(
-    area: Option<Float32Array>,
-    len: usize,
-    what: &str,
-) -> Result<Float32Array, JsError> {
-    match area {
-        Some(a) if a.length() as usize == len => Ok(a),
-        Some(a) => Err(JsError::new(&format!(
-            "{what} of {len} values does not fit an area of {}",
-            a.length()
-        ))),
-        None => Ok(Float32Array::new_with_length(len as u32)),
-    }
-}
-
-/// A trainer owned by the worker (or by its helper, which runs the
-/// inverse share of each step on a second core).
+/// A trainer owned by the worker; the helper holds a
+/// [`super::split::WasmHelper`] of its network.
 #[wasm_bindgen]
 pub struct WasmTrainer {
-    inner: Trainer<f32>,
-    /// Losses of the forward share of a step begun with `beginStep`.
-    pending: Option<Losses>,
-    /// Losses `[rec, x]` of the helper's last inverse share.
-    inverse_losses: [f64; 2],
-    /// In the helper: L_x of the `generatedShare` whose reconstruction
-    /// part is still to come.
-    generated: Option<Losses>,
-    /// The z rows `forwardPass` hands to the helper (reused).
-    z_rows: Vec<f32>,
+    pub(super) inner: Trainer<f32>,
+    /// The worker's side of the split step under way, if any.
+    pub(super) split: ForwardSide<f32>,
+    /// The latest score of each label (None: not scored yet): what the
+    /// verdict on the fidelity bar judges.
+    scored: Vec<Option<LabelScore>>,
 }
 
 impl From<Trainer<f32>> for WasmTrainer {
     fn from(inner: Trainer<f32>) -> Self {
         WasmTrainer {
+            scored: vec![None; inner.config().n_labels()],
             inner,
-            pending: None,
-            inverse_losses: [f64::NAN; 2],
-            generated: None,
-            z_rows: Vec::new(),
+            split: ForwardSide::default(),
         }
     }
 }
 
 impl WasmTrainer {
-    /// Values in a step packet: the weights, then the batch the inverse
-    /// share needs.
-    fn packet_len(&mut self) -> usize {
-        let batch: usize = self
-            .inner
-            .inverse_share_batch_mut()
-            .iter()
-            .map(|b| b.len())
-            .sum();
-        self.inner.params().len() + batch
+    /// Keeps a label's latest score for [`WasmTrainer::bar_verdict`].
+    fn note_score(&mut self, score: &LabelScore) {
+        if let Some(slot) = self.scored.get_mut(score.label) {
+            *slot = Some(score.clone());
+        }
     }
 }
 
-/// One row of [`WasmTrainer::train`]'s result.
-fn loss_row(r: &StepReport) -> [f32; LOSS_FIELDS] {
-    let l = r.losses;
-    [r.step as f64, l.total, l.y, l.z, l.x, l.rec, l.ml].map(|v| v as f32)
+/// The verdict on the fidelity bar that the page shows.
+#[derive(Serialize)]
+struct BarVerdict {
+    /// Every label scored, and none misses the bar.
+    clears: bool,
+    /// Every label scored with [`NEAR_BAR_IN_CORRECT`] of its samples in a
+    /// correct mode or more.
+    near: bool,
 }
 
 #[wasm_bindgen]
@@ -150,182 +158,17 @@ impl WasmTrainer {
     /// `[step, total, y, z, x, rec, ml]`. On divergence it throws with the
     /// reason; the weights are the last finite ones.
     pub fn train(&mut self, steps: u32) -> Result<Float32Array, JsError> {
+        if self.split.under_way() {
+            return Err(JsError::new(
+                "a split step is under way: finish it (splitNext or splitAlone) first",
+            ));
+        }
         let mut out = Vec::with_capacity(steps as usize * LOSS_FIELDS);
         for _ in 0..steps {
             let r = self.inner.step().map_err(js_err)?;
             out.extend(loss_row(&r));
         }
         Ok(Float32Array::from(out.as_slice()))
-    }
-
-    /// A step split across two workers, part 1 (here): draws the batch and
-    /// returns what the helper needs for the inverse share, the weights
-    /// followed by that share's batch; the helper starts with
-    /// `generatedShare`. Then `forwardPass` here, whose z rows the helper
-    /// needs for `reconstructedShare`; `forwardLosses` and `prefetchBatch`
-    /// here while the helper works; and `finishStep` with its result: the
-    /// same bits as `train(1)`.
-    #[wasm_bindgen(js_name = beginStep)]
-    pub fn begin_step(&mut self, into: Option<Float32Array>) -> Result<Float32Array, JsError> {
-        self.pending = None;
-        self.inner.draw_batch();
-        // `into`: an area of the memory the two workers share, written in
-        // place (no packet of its own to copy there).
-        let packet = area_or_new(into, self.packet_len(), "a step packet")?;
-        let params = self.inner.params();
-        let batch = self.inner.inverse_share_batch();
-        let mut at = 0;
-        for part in std::iter::once(params).chain(batch) {
-            packet
-                .subarray(at as u32, (at + part.len()) as u32)
-                .copy_from(part);
-            at += part.len();
-        }
-        Ok(packet)
-    }
-
-    /// The lengths of what a split step hands over: `[packet, z rows,
-    /// gradient]` (the sizes of the memory the two workers share).
-    #[wasm_bindgen(js_name = shareSizes)]
-    pub fn share_sizes(&mut self) -> Vec<u32> {
-        [
-            self.packet_len(),
-            self.inner.reconstruction_z_len(),
-            self.inner.params().len(),
-        ]
-        .map(|v| v as u32)
-        .to_vec()
-    }
-
-    /// Part 2 (here): the forward pass; returns the z rows that the
-    /// helper's `reconstructedShare` needs.
-    #[wasm_bindgen(js_name = forwardPass)]
-    pub fn forward_pass(&mut self) -> Float32Array {
-        self.inner.forward_pass();
-        self.inner.reconstruction_z(&mut self.z_rows);
-        Float32Array::from(self.z_rows.as_slice())
-    }
-
-    /// Part 3 (here, while the helper works): the rest of the forward
-    /// share.
-    #[wasm_bindgen(js_name = forwardLosses)]
-    pub fn forward_losses(&mut self) {
-        self.pending = Some(self.inner.forward_losses());
-    }
-
-    /// Part 4 (here, after `forwardLosses`, while the helper still works):
-    /// draws the next step's batch, which `beginStep` then takes; the same
-    /// draws as without it.
-    #[wasm_bindgen(js_name = prefetchBatch)]
-    pub fn prefetch_batch(&mut self) {
-        self.inner.prefetch_batch();
-    }
-
-    /// Part 5 (here): adds the helper's gradient and losses, moves the
-    /// weights and returns the step's row as `train` does.
-    #[wasm_bindgen(js_name = finishStep)]
-    pub fn finish_step(
-        &mut self,
-        grads: &Float32Array,
-        loss_rec: f64,
-        loss_x: f64,
-    ) -> Result<Float32Array, JsError> {
-        let mut losses = self.pending.take().ok_or_else(|| {
-            JsError::new("finishStep needs beginStep, forwardPass and forwardLosses first")
-        })?;
-        let own = self.inner.inverse_grads_mut();
-        if grads.length() as usize != own.len() {
-            return Err(JsError::new(&format!(
-                "the helper sent {} gradients for {} weights",
-                grads.length(),
-                own.len()
-            )));
-        }
-        // Straight from the helper's array (shared memory or a message)
-        // into the trainer: one copy.
-        grads.copy_to(own);
-        losses.add_inverse_share(&Losses {
-            rec: loss_rec,
-            x: loss_x,
-            ..Losses::default()
-        });
-        let r = self.inner.finish_step(losses).map_err(js_err)?;
-        Ok(Float32Array::from(loss_row(&r).as_slice()))
-    }
-
-    /// In the helper: the first part of the inverse share of step `step`
-    /// (L_x), on a packet from `beginStep` of a trainer with this network.
-    #[wasm_bindgen(js_name = generatedShare)]
-    pub fn generated_share(&mut self, step: f64, packet: &Float32Array) -> Result<(), JsError> {
-        self.generated = None;
-        let len = self.packet_len();
-        let n_params = self.inner.params().len();
-        let batch = self.inner.inverse_share_batch_mut();
-        if packet.length() as usize != len {
-            return Err(JsError::new(&format!(
-                "a step packet of {} values, where this network needs {len}",
-                packet.length()
-            )));
-        }
-        // Each part straight from the packet into its buffer: one copy.
-        let mut at = n_params as u32;
-        for part in batch {
-            let end = at + part.len() as u32;
-            packet.subarray(at, end).copy_to(part);
-            at = end;
-        }
-        packet
-            .subarray(0, n_params as u32)
-            .copy_to(self.inner.params_mut());
-        self.generated = Some(self.inner.generated_share(step as u64));
-        Ok(())
-    }
-
-    /// In the helper, after `generatedShare`: the reconstruction part, on
-    /// the z rows of the worker's `forwardPass`; returns the inverse
-    /// share's gradient (its losses are then `inverseLosses`).
-    #[wasm_bindgen(js_name = reconstructedShare)]
-    pub fn reconstructed_share(
-        &mut self,
-        z: &[f32],
-        into: Option<Float32Array>,
-    ) -> Result<Float32Array, JsError> {
-        let generated = self
-            .generated
-            .take()
-            .ok_or_else(|| JsError::new("reconstructedShare needs generatedShare first"))?;
-        let len = self.inner.reconstruction_z_len();
-        if z.len() != len {
-            return Err(JsError::new(&format!(
-                "{} z values for the reconstruction, where this network needs {len}",
-                z.len()
-            )));
-        }
-        self.inner.set_reconstruction_z(z);
-        let l = generated.with_inverse_share(&self.inner.reconstructed_share());
-        self.inverse_losses = [l.rec, l.x];
-        let grads = self.inner.inverse_grads();
-        // `into`: the gradient area of the memory the two workers share.
-        let out = area_or_new(into, grads.len(), "the gradient")?;
-        out.copy_from(grads);
-        Ok(out)
-    }
-
-    /// The inverse share of the step begun here with `beginStep`, on this
-    /// trainer's own batch: what `generatedShare` and `reconstructedShare`
-    /// give in the helper, for when the helper is gone (the packet went to
-    /// it). Needs `forwardPass` first.
-    #[wasm_bindgen(js_name = inverseShareHere)]
-    pub fn inverse_share_here(&mut self, step: f64) -> Float32Array {
-        let l = self.inner.inverse_share(step as u64);
-        self.inverse_losses = [l.rec, l.x];
-        Float32Array::from(self.inner.inverse_grads())
-    }
-
-    /// `[rec, x]` losses of the last `reconstructedShare` or `inverseShareHere`.
-    #[wasm_bindgen(js_name = inverseLosses)]
-    pub fn inverse_losses(&self) -> Vec<f64> {
-        self.inverse_losses.to_vec()
     }
 
     /// Steps done.
@@ -390,6 +233,9 @@ impl WasmTrainer {
             SampleNoise::default(),
             (mmd_samples > 0).then_some(mmd_samples),
         );
+        for l in &e.labels {
+            self.note_score(l);
+        }
         serde_json::to_string(&EvaluationAgainstBar::new(&e)).unwrap_or_default()
     }
 
@@ -407,7 +253,21 @@ impl WasmTrainer {
             None,
         )
         .ok_or_else(|| JsError::new(&format!("label {label} is out of range")))?;
+        self.note_score(&score);
         serde_json::to_string(&ScoreAgainstBar::new(&score)).map_err(js_err)
+    }
+
+    /// The page's verdict on the fidelity bar, as JSON `{clears, near}`,
+    /// on the latest score of every label (`evaluate`, `evaluateLabel`):
+    /// the one place the page judges the bar.
+    #[wasm_bindgen(js_name = barVerdict)]
+    pub fn bar_verdict(&self) -> String {
+        let all = || self.scored.iter().map(Option::as_ref);
+        let v = BarVerdict {
+            clears: all().all(|s| s.is_some_and(|s| FIDELITY_BAR.misses(s).is_empty())),
+            near: all().all(|s| s.is_some_and(|s| s.in_correct >= NEAR_BAR_IN_CORRECT)),
+        };
+        serde_json::to_string(&v).unwrap_or_default()
     }
 
     /// The latent space's health as JSON, from `n` prior points.

@@ -20,10 +20,13 @@ console.log(`browser: Chromium ${browser.version()}`);
 const page = await (await browser.newContext()).newPage();
 await page.goto(`${BASE_URL}/#preset=fast`);
 const run = (hash, steps, toFidelity, alone = false) => page.evaluate(({ hash, steps, toFidelity, alone }) => new Promise((resolve) => {
-  const w = new Worker('./js/worker.js', { type: 'module' });
-  w.onmessage = (e) => { if (e.data.type === 'bench') { w.terminate(); resolve(e.data); } };
+  const w = new Worker('./js/bench-worker.js', { type: 'module' });
+  w.onmessage = (e) => { if (['bench', 'error', 'panic'].includes(e.data.type)) { w.terminate(); resolve(e.data); } };
   w.postMessage({ type: 'bench', id: 1, hash, steps, toFidelity, alone });
-}), { hash, steps, toFidelity, alone });
+}), { hash, steps, toFidelity, alone }).then((r) => {
+  if (r.type !== 'bench') throw new Error(`the bench worker failed: ${r.message}`);
+  return r;
+});
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const speed = process.env.SOAK_ONLY !== '1';
@@ -43,11 +46,11 @@ for (const [name, hash, steps, fid] of speed ? configs : []) {
   }
   const rate = median(results.map((r) => r.stepsPerS));
   // Where a split step's time goes (shared memory only): the worker's
-  // own share, its wait for the helper, and the helper's share.
+  // own half, its wait for the helper, and the helper's half.
   const split = results.filter((r) => r.perStep);
   if (split.length) {
     const ms = (key) => median(split.map((r) => r.perStep[key])).toFixed(2);
-    console.log(`  ${name}: a split step's worker share ${ms('own')} ms, then its wait for the helper ${ms('wait')} ms; the helper's share ${ms('helper')} ms (medians of the runs)`);
+    console.log(`  ${name}: a split step's worker half ${ms('own')} ms, then its wait for the helper ${ms('wait')} ms; the helper's half ${ms('helper')} ms (medians of the runs)`);
   }
   let ttf = null;
   if (fid) {
@@ -63,8 +66,8 @@ if (soakSteps > 0) {
   page.setDefaultTimeout(0);
   const heapBefore = await page.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : null);
   const r = await page.evaluate(({ steps, maxSeconds }) => new Promise((resolve) => {
-    const w = new Worker('./js/worker.js', { type: 'module' });
-    w.onmessage = (e) => { if (e.data.type === 'soak') { w.terminate(); resolve(e.data); } };
+    const w = new Worker('./js/bench-worker.js', { type: 'module' });
+    w.onmessage = (e) => { if (['soak', 'error', 'panic'].includes(e.data.type)) { w.terminate(); resolve(e.data); } };
     w.postMessage({ type: 'soak', id: 1, hash: 'preset=fast&labels=some&seed=1', steps, maxSeconds });
   }), { steps: soakSteps, maxSeconds: Number(process.env.SOAK_SECONDS || 1700) });
   const heapAfter = await page.evaluate(() => performance.memory ? performance.memory.usedJSHeapSize : null);

@@ -88,8 +88,9 @@ const lossAlone = (page, hash, step) => page.evaluate(async ({ h, step }) => {
   const m = await import('./pkg/inn_playground.js');
   await m.default();
   const rows = new m.WasmTrainer(h).train(step);
-  const o = (step - 1) * m.lossRowNames().split(',').length;
-  return { step: rows[o], total: rows[o + 1], y: rows[o + 2], z: rows[o + 3], x: rows[o + 4], rec: rows[o + 5], ml: rows[o + 6] };
+  const keys = m.lossRowKeys().split(',');
+  const o = (step - 1) * keys.length;
+  return Object.fromEntries(keys.map((k, i) => [k, rows[o + i]]));
 }, { h: hash.slice(1), step });
 
 /** Clicks `step` until the page has done `target` steps. */
@@ -116,7 +117,7 @@ test('training goes on in one worker when the helper stops, with the same losses
   await context.close();
 });
 
-test('a share that fails in the helper finishes in the worker, with the same losses, by either transport', async () => {
+test('a step that fails in the helper finishes in the worker, with the same losses, by either transport', async () => {
   const hash = '#preset=fast&labels=some&seed=5&batch=128';
   for (const [isolated, transport] of [[true, 'shared memory'], [false, 'messages']]) {
     const { page, errors, context } = await openPage(browser, hash, { isolated });
@@ -127,7 +128,7 @@ test('a share that fails in the helper finishes in the worker, with the same los
     // Between steps the helper goes back to its messages within 50 ms
     // (IDLE_MS), where the request reaches it before the next step does.
     await page.waitForTimeout(300);
-    await page.evaluate(() => window.innPlayground.failHelperShare());
+    await page.evaluate(() => window.innPlayground.failHelperStep());
     s = await stepTo(page, 11);
     const target = s.step + 10;
     s = await stepTo(page, target);

@@ -1,10 +1,13 @@
 // window.innPlayground: hooks for tests and for people at the console.
-export function installApi(app, { request, FIELDS }) {
+import { lossRowKeys } from '../pkg/inn_playground.js';
+
+export function installApi(app, { request }) {
+  // A loss row's layout is the wasm's: its keys, in order.
+  const keys = lossRowKeys().split(',');
   const row = (r) => {
     if (r < 0 || r >= app.rows) return null;
-    const h = app.history;
-    const o = r * FIELDS;
-    return { step: h[o], total: h[o + 1], y: h[o + 2], z: h[o + 3], x: h[o + 4], rec: h[o + 5], ml: h[o + 6] };
+    const o = r * keys.length;
+    return Object.fromEntries(keys.map((k, i) => [k, app.history[o + i]]));
   };
   window.innPlayground = {
     /** Step, configuration, latest losses and per-label scores. */
@@ -40,9 +43,9 @@ export function installApi(app, { request, FIELDS }) {
     /** Stops the training worker's helper as if it had crashed (training
      * goes on in one worker, with the same results). */
     stopHelper() { app.worker.postMessage({ type: 'stopHelper' }); },
-    /** Makes the helper's next share throw (the step finishes in the
+    /** Makes the helper's next packet throw (the step finishes in the
      * training worker, and training goes on there, with the same results). */
-    failHelperShare() { app.worker.postMessage({ type: 'failHelperShare' }); },
+    failHelperStep() { app.worker.postMessage({ type: 'failHelperStep' }); },
     /** Posterior samples: a Float32Array of x0, x1 pairs. */
     async samples(label, n) { return (await request('samples', { label, n })).data; },
   };

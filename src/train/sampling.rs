@@ -1,0 +1,114 @@
+//! What the trained network answers: posterior samples through f^-1, and
+//! the forward pass of given points (their latent code and predicted y).
+//! Both run on the sampling weights (the running average, if kept) and
+//! buffers of their own, apart from training's.
+
+use super::batch::noisy_target;
+use super::schedule::sampling_weights;
+use super::Trainer;
+use crate::config::NDIM_X;
+use crate::error::Error;
+use crate::inn::{Invertible, NetCache};
+use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
+use crate::rng::Rng;
+
+/// How much of the training noise posterior sampling feeds the inverse:
+/// 1 (the default) samples what the network was trained on; less sharpens.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SampleNoise(pub f64);
+
+impl Default for SampleNoise {
+    fn default() -> Self {
+        SampleNoise(1.0)
+    }
+}
+
+/// The buffers of sampling and of the forward pass of given points.
+#[derive(Clone, Debug, Default)]
+pub(super) struct SampleWorkspace<T> {
+    input: Vec<T>,
+    output: Vec<T>,
+    logdet: Vec<T>,
+    cache: NetCache<T>,
+}
+
+impl<T: Real> Trainer<T> {
+    /// Posterior samples x = f^-1([z ~ N(0, I), pad, y* noisy]) for `label`,
+    /// as `x0, x1` pairs. `noise` scales the training noise fed with y* and
+    /// the padding (1: what the network was trained on).
+    pub fn sample_posterior(
+        &mut self,
+        label: usize,
+        n: usize,
+        seed: u64,
+        noise: SampleNoise,
+    ) -> Result<Vec<T>, Error> {
+        let (ny, n_labels) = (self.cfg.ndim_y, self.problem.n_labels());
+        if label >= n_labels {
+            return Err(Error::InvalidArgument(format!(
+                "label must be in 0..{n_labels}, got {label}"
+            )));
+        }
+        if !(noise.0.is_finite() && (0.0..=1.0).contains(&noise.0)) {
+            return Err(Error::InvalidArgument(format!(
+                "sample noise must be in [0, 1], got {}",
+                noise.0
+            )));
+        }
+        let (dim, nz) = (self.cfg.ndim_tot, self.cfg.ndim_z);
+        let mut rng = Rng::new(seed);
+        let mut onehot = vec![T::zero(); ny];
+        onehot[label] = T::one();
+        let sw = &mut self.sample_ws;
+        ensure_len(&mut sw.input, n * dim);
+        ensure_len(&mut sw.output, n * dim);
+        ensure_len(&mut sw.logdet, n);
+        let (pad, yn) = (self.cfg.pad_noise * noise.0, self.cfg.y_noise * noise.0);
+        for row in sw.input.chunks_exact_mut(dim) {
+            noisy_target(&mut rng, row, &onehot, nz, pad, yn);
+        }
+        let weights = sampling_weights(&self.cfg, &self.averaged, &self.params);
+        self.net.inverse(
+            weights,
+            &sw.input,
+            n,
+            &mut sw.output,
+            &mut sw.logdet,
+            &mut sw.cache,
+        );
+        let mut out = vec![T::zero(); n * NDIM_X];
+        copy_cols(&sw.output, dim, 0, NDIM_X, &mut out);
+        Ok(out)
+    }
+
+    /// The forward pass on points `x` (`x0, x1` pairs), padded with the
+    /// training noise drawn from `seed` (as in training: with a latent space
+    /// wider than x, part of z comes from the padding): the latent z
+    /// (`n x ndim_z`) and predicted y (`n x n_labels`: the one-hot slots no
+    /// label uses are left out).
+    pub fn forward_points(&mut self, x: &[T], seed: u64) -> (Vec<T>, Vec<T>) {
+        let (dim, nz, ny) = (self.cfg.ndim_tot, self.cfg.ndim_z, self.cfg.ndim_y);
+        let n_labels = self.problem.n_labels();
+        let n = x.len() / NDIM_X;
+        let sw = &mut self.sample_ws;
+        ensure_len(&mut sw.input, n * dim);
+        ensure_len(&mut sw.output, n * dim);
+        ensure_len(&mut sw.logdet, n);
+        Rng::new(seed).fill_normal(&mut sw.input, self.cfg.pad_noise);
+        paste_cols(x, NDIM_X, &mut sw.input, dim, 0);
+        let weights = sampling_weights(&self.cfg, &self.averaged, &self.params);
+        self.net.forward(
+            weights,
+            &sw.input,
+            n,
+            &mut sw.output,
+            &mut sw.logdet,
+            &mut sw.cache,
+        );
+        let mut z = vec![T::zero(); n * nz];
+        let mut y = vec![T::zero(); n * n_labels];
+        copy_cols(&sw.output, dim, 0, nz, &mut z);
+        copy_cols(&sw.output, dim, dim - ny, n_labels, &mut y);
+        (z, y)
+    }
+}
