@@ -13,7 +13,9 @@ pub use page::*;
 pub use plot::draw_losses;
 pub use problem_view::*;
 pub use split::WasmHelper;
-pub use trainer::{loss_row_keys, loss_row_names, near_bar_in_correct, WasmTrainer};
+pub use trainer::{
+    fidelity_samples, loss_row_keys, loss_row_names, near_bar_in_correct, WasmTrainer,
+};
 
 use wasm_bindgen::prelude::*;
 

@@ -2,11 +2,10 @@
 
 use super::js_err;
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
-use crate::evaluate::{
-    evaluate, evaluate_label, evaluate_label_by_label, evaluate_latent, Evaluation,
-};
+use crate::evaluate::evaluate_latent;
+use crate::fidelity::{self, judge_label, LabelVerdict};
 use crate::hash::parse_hash;
-use crate::metrics::{LabelScore, LatentHealth, FIDELITY_BAR};
+use crate::metrics::{LabelScore, LatentHealth};
 use crate::model_file::ModelFile;
 use crate::train::split::ForwardSide;
 use crate::train::{SampleNoise, StepReport, Trainer};
@@ -60,41 +59,38 @@ pub fn near_bar_in_correct() -> f64 {
     NEAR_BAR_IN_CORRECT
 }
 
-/// A label's score with what of it misses the fidelity bar: the page says
-/// when every colour has cleared the bar the core's tests hold it to.
+/// Samples per label that the one verdict scores.
+#[wasm_bindgen(js_name = fidelitySamples)]
+pub fn fidelity_samples() -> usize {
+    fidelity::SAMPLES_PER_LABEL
+}
+
+/// A label's score with what of it misses the fidelity bar, as the one
+/// verdict ([`fidelity::judge_label`]) gives them: the page says when every
+/// colour has cleared the bar the core's tests hold it to.
 #[derive(Serialize)]
 struct ScoreAgainstBar<'a> {
     #[serde(flatten)]
     score: &'a LabelScore,
     /// Empty when the label clears the bar.
-    bar_misses: Vec<String>,
+    bar_misses: &'a [String],
 }
 
 impl<'a> ScoreAgainstBar<'a> {
-    fn new(score: &'a LabelScore) -> Self {
+    fn new(v: &'a LabelVerdict) -> Self {
         Self {
-            score,
-            bar_misses: FIDELITY_BAR.misses(score),
+            score: &v.score,
+            bar_misses: &v.misses,
         }
     }
 }
 
-/// An [`Evaluation`] whose labels carry their misses of the bar.
+/// Every label's verdict, and the latent space's health.
 #[derive(Serialize)]
 struct EvaluationAgainstBar<'a> {
     step: u64,
     labels: Vec<ScoreAgainstBar<'a>>,
     latent: &'a Option<LatentHealth>,
-}
-
-impl<'a> EvaluationAgainstBar<'a> {
-    fn new(e: &'a Evaluation) -> Self {
-        Self {
-            step: e.step,
-            labels: e.labels.iter().map(ScoreAgainstBar::new).collect(),
-            latent: &e.latent,
-        }
-    }
 }
 
 /// A trainer owned by the worker; the helper holds a
@@ -104,9 +100,8 @@ pub struct WasmTrainer {
     pub(super) inner: Trainer<f32>,
     /// The worker's side of the split step under way, if any.
     pub(super) split: ForwardSide<f32>,
-    /// The latest score of each label (None: not scored yet): what the
-    /// verdict on the fidelity bar judges.
-    scored: Vec<Option<LabelScore>>,
+    /// The latest verdict on each label (None: not judged yet).
+    scored: Vec<Option<LabelVerdict>>,
 }
 
 impl From<Trainer<f32>> for WasmTrainer {
@@ -120,11 +115,19 @@ impl From<Trainer<f32>> for WasmTrainer {
 }
 
 impl WasmTrainer {
-    /// Keeps a label's latest score for [`WasmTrainer::bar_verdict`].
-    fn note_score(&mut self, score: &LabelScore) {
-        if let Some(slot) = self.scored.get_mut(score.label) {
-            *slot = Some(score.clone());
-        }
+    /// Judges `label` as [`fidelity::judge_label`] does and keeps the
+    /// verdict for [`WasmTrainer::bar_verdict`].
+    fn judge(&mut self, label: usize) -> Option<&LabelVerdict> {
+        let seed = self.inner.config().seed;
+        let v = judge_label(&mut self.inner, label, seed)?;
+        let slot = self.scored.get_mut(label)?;
+        Some(slot.insert(v))
+    }
+
+    /// The latent space's health, from the verdict's sample count and seed.
+    fn latent(&mut self) -> Option<LatentHealth> {
+        let seed = fidelity::score_seed(self.inner.config().seed);
+        evaluate_latent(&mut self.inner, fidelity::SAMPLES_PER_LABEL, seed)
     }
 }
 
@@ -219,42 +222,37 @@ impl WasmTrainer {
         Float32Array::from(out.as_slice())
     }
 
-    /// Scores against the exact posterior, as JSON (see `inn eval`), each
-    /// label with what misses the fidelity bar (`bar_misses`), from `n`
-    /// samples per label; the MMD^2 from the first `mmd_samples` of them
-    /// (0: none; it costs O(k^2)). Each label's samples are those
-    /// `evaluateLabel` draws with the same seed, so that the page's scores
-    /// of a paused network agree with those it showed while training it.
-    pub fn evaluate(&mut self, n: usize, seed: f64, mmd_samples: usize) -> String {
-        let e = evaluate_label_by_label(
-            &mut self.inner,
-            n,
-            seed as u64,
-            SampleNoise::default(),
-            (mmd_samples > 0).then_some(mmd_samples),
-        );
-        for l in &e.labels {
-            self.note_score(l);
+    /// The verdict on every label with its scores, as JSON (see `inn
+    /// eval`: the same samples, seed and bar), each label's misses in
+    /// `bar_misses`, and the latent space's health. The page's scores of a
+    /// paused network are those it showed while training it.
+    pub fn evaluate(&mut self) -> String {
+        for label in 0..self.scored.len() {
+            self.judge(label);
         }
-        serde_json::to_string(&EvaluationAgainstBar::new(&e)).unwrap_or_default()
+        let latent = self.latent();
+        let e = EvaluationAgainstBar {
+            step: self.inner.steps_done(),
+            labels: self
+                .scored
+                .iter()
+                .flatten()
+                .map(ScoreAgainstBar::new)
+                .collect(),
+            latent: &latent,
+        };
+        serde_json::to_string(&e).unwrap_or_default()
     }
 
-    /// One label's score as JSON (no MMD^2), from `n` samples drawn from
-    /// `seed` and the label: while training, the worker scores a label at
-    /// a time so that a pause never waits for all of them.
+    /// One label's verdict and scores as JSON: while training, the worker
+    /// judges a label at a time so that a pause never waits for all of
+    /// them.
     #[wasm_bindgen(js_name = evaluateLabel)]
-    pub fn evaluate_label(&mut self, label: usize, n: usize, seed: f64) -> Result<String, JsError> {
-        let score = evaluate_label(
-            &mut self.inner,
-            label,
-            n,
-            seed as u64,
-            SampleNoise::default(),
-            None,
-        )
-        .ok_or_else(|| JsError::new(&format!("label {label} is out of range")))?;
-        self.note_score(&score);
-        serde_json::to_string(&ScoreAgainstBar::new(&score)).map_err(js_err)
+    pub fn evaluate_label(&mut self, label: usize) -> Result<String, JsError> {
+        let v = self
+            .judge(label)
+            .ok_or_else(|| JsError::new(&format!("label {label} is out of range")))?;
+        serde_json::to_string(&ScoreAgainstBar::new(v)).map_err(js_err)
     }
 
     /// The page's verdict on the fidelity bar, as JSON `{clears, near}`,
@@ -264,33 +262,24 @@ impl WasmTrainer {
     pub fn bar_verdict(&self) -> String {
         let all = || self.scored.iter().map(Option::as_ref);
         let v = BarVerdict {
-            clears: all().all(|s| s.is_some_and(|s| FIDELITY_BAR.misses(s).is_empty())),
-            near: all().all(|s| s.is_some_and(|s| s.in_correct >= NEAR_BAR_IN_CORRECT)),
+            clears: all().all(|s| s.is_some_and(|s| s.misses.is_empty())),
+            near: all().all(|s| s.is_some_and(|s| s.score.in_correct >= NEAR_BAR_IN_CORRECT)),
         };
         serde_json::to_string(&v).unwrap_or_default()
     }
 
-    /// The latent space's health as JSON, from `n` prior points.
+    /// The latent space's health as JSON.
     #[wasm_bindgen(js_name = evaluateLatent)]
-    pub fn evaluate_latent(&mut self, n: usize, seed: f64) -> String {
-        serde_json::to_string(&evaluate_latent(&mut self.inner, n, seed as u64)).unwrap_or_default()
+    pub fn evaluate_latent(&mut self) -> String {
+        serde_json::to_string(&self.latent()).unwrap_or_default()
     }
 
     /// How many of the fidelity bar's checks the network misses now, over
-    /// every label (0: it passes), from `n` samples per label.
+    /// every label (0: it passes), by the one verdict.
     #[wasm_bindgen(js_name = fidelityFailures)]
-    pub fn fidelity_failures(&mut self, n: usize, seed: f64) -> usize {
-        let e = evaluate(
-            &mut self.inner,
-            n,
-            seed as u64,
-            SampleNoise::default(),
-            None,
-        );
-        e.labels
-            .iter()
-            .map(|l| FIDELITY_BAR.failures(l).len())
-            .sum()
+    pub fn fidelity_failures(&mut self) -> usize {
+        let seed = self.inner.config().seed;
+        fidelity::verdict(&mut self.inner, seed).failures().len()
     }
 
     /// The model file's text.

@@ -38,7 +38,7 @@ async function bench({ id, hash, steps, toFidelity, alone }) {
       await trainExclusive(f, FIDELITY_CHECK_EVERY);
       trained += performance.now() - a;
       // The bench's verdict on the bar.
-      if (f.trainer.fidelityFailures(2000, 77) === 0) { timeToFidelity = trained / 1000; stepsToFidelity = s; break; }
+      if (f.trainer.fidelityFailures() === 0) { timeToFidelity = trained / 1000; stepsToFidelity = s; break; }
     }
     f.free();
   }

@@ -3,7 +3,7 @@
 // waits for all of them), all at once when paused. The verdict on the
 // fidelity bar comes from the wasm (`barVerdict`); this file only decides
 // when to score.
-import { nearBarInCorrect } from '../pkg/inn_playground.js';
+import { fidelitySamples, nearBarInCorrect } from '../pkg/inn_playground.js';
 
 /** How often scores are computed while training. */
 export const SCORE_MS = 1500;
@@ -14,16 +14,10 @@ export const SCORE_MS = 1500;
 // slow machine, or eight colours, spaces them out rather than train less.
 export const SCORE_NEAR_MS = 500;
 const SCORE_NEAR_FRACTION = 0.25;
-/** Samples per label, as many as the core's tests and the bench score
- * with: with fewer, chance alone moves a mode's mass by more than the bar
- * allows, and the page's verdict would lag the bench's. */
-export const SCORE_SAMPLES = 2000;
-/** The seed of every score the page shows: each label draws from it and
- * its own number, the same draws whether the network trains or is paused. */
-const SCORE_SEED = 7;
-/** Samples per label for the O(n^2) MMD^2 of the scores when paused,
- * fewer than scored so that a step clicked meanwhile waits little. */
-const MMD_SAMPLES = 1000;
+/** Samples per label of the core's one verdict (the wasm draws them, from
+ * the core's seed rule: the same draws whether the network trains or is
+ * paused, and the same as the tests, the bench and `inn eval`). */
+export const SCORE_SAMPLES = fidelitySamples();
 
 /** What the page needs to describe the schedule. */
 export const schedule = () => ({
@@ -47,7 +41,7 @@ function postScores(run, step, trainedMs, evaluation) {
 
 /** Scores every label at once (paused), with each label's MMD^2. */
 export function scoreAll(run) {
-  const evaluation = JSON.parse(run.trainer.evaluate(SCORE_SAMPLES, SCORE_SEED, MMD_SAMPLES));
+  const evaluation = JSON.parse(run.trainer.evaluate());
   postScores(run, run.trainer.step(), run.trainedMs, evaluation);
 }
 
@@ -74,11 +68,11 @@ export function scorePiece(run) {
   if (!job) return false;
   const started = performance.now();
   if (job.labels.length < job.nLabels) {
-    job.labels.push(JSON.parse(t.evaluateLabel(job.labels.length, SCORE_SAMPLES, SCORE_SEED)));
+    job.labels.push(JSON.parse(t.evaluateLabel(job.labels.length)));
     job.busyMs += performance.now() - started;
     return true;
   }
-  const latent = JSON.parse(t.evaluateLatent(SCORE_SAMPLES, SCORE_SEED));
+  const latent = JSON.parse(t.evaluateLatent());
   job.busyMs += performance.now() - started;
   nearGap = Math.max(SCORE_NEAR_MS, job.busyMs / SCORE_NEAR_FRACTION);
   postScores(run, job.step, job.trainedMs, { step: job.step, labels: job.labels, latent });
