@@ -19,14 +19,21 @@ pub struct FidelityBar {
 
 /// The bar every label must clear: >= 93% in a correct mode, <= 1% in a
 /// wrong one, mass error <= 0.03, each mode's width in [0.8, 1.25] of the
-/// exact one, centre within 0.08, and MMD^2 at most 0.002 above its floor.
+/// exact one, centre within 0.08, and MMD^2 at most 0.005 above its floor.
+///
+/// The MMD^2's allowance is five standard deviations of its noise at 2000
+/// samples: the excess of exact samples over the floor spreads by about
+/// 0.001 on the toy's labels, so that exact samples would miss an
+/// allowance of 0.002 in about one run in twenty on `some`
+/// (docs/verdict.md), while 5% of each label's samples halfway between
+/// modes, which every other check lets pass, lies 0.013 above it.
 pub const FIDELITY_BAR: FidelityBar = FidelityBar {
     min_in_correct: 0.93,
     max_in_wrong: 0.01,
     max_mass_error: 0.03,
     spread_range: (0.8, 1.25),
     max_centre_offset: 0.08,
-    max_mmd2_excess: 0.002,
+    max_mmd2_excess: 0.005,
 };
 
 impl FidelityBar {
@@ -135,7 +142,7 @@ mod tests {
             "within 0.03",
             "0.8-1.25",
             "within 0.08",
-            "at most 0.002 above",
+            "at most 0.005 above",
         ] {
             assert!(text.contains(part), "{part} not in {text}");
         }
@@ -155,12 +162,12 @@ mod tests {
                 ..clear.clone()
             })
         };
-        assert!(with(Some(floor + 0.0019)).is_empty());
+        assert!(with(Some(floor + 0.0049)).is_empty());
         assert_eq!(
-            with(Some(floor + 0.0021)),
+            with(Some(floor + 0.0051)),
             [format!(
                 "MMD\u{b2} {:.4} (floor {floor:.4})",
-                floor + 0.0021
+                floor + 0.0051
             )]
         );
         assert_eq!(with(Some(f64::NAN)).len(), 1);
