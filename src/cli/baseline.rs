@@ -209,3 +209,74 @@ fn default_steps(method: &str) -> u64 {
         _ => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::run;
+
+    /// Runs `inn` with `args`: exit code, stdout, stderr.
+    fn inn(args: &[&str]) -> (i32, String, String) {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(&args, &mut out, &mut err);
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (code, text(out), text(err))
+    }
+
+    #[test]
+    fn each_method_writes_its_samples_and_one_cost_record() {
+        for (method, steps) in [
+            ("abc", "1"),
+            ("mcmc", "1"),
+            ("mean-variance", "20"),
+            ("variational", "20"),
+            ("cgan", "20"),
+        ] {
+            let args = [
+                "baseline", "--method", method, "--labels", "some", "--label", "1", "--n", "50",
+                "--seed", "4",
+            ];
+            let mut args = args.to_vec();
+            if !["abc", "mcmc"].contains(&method) {
+                args.extend(["--steps", steps]);
+            }
+            let (code, out, err) = inn(&args);
+            assert_eq!(code, 0, "{method}: {err}");
+            let lines: Vec<&str> = out.lines().collect();
+            assert_eq!((lines[0], lines.len()), ("x0,x1", 51), "{method}");
+            let record: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
+            assert_eq!(record["method"], method);
+            for key in [
+                "simulations",
+                "density_evals",
+                "train_steps",
+                "train_s",
+                "query_s",
+                "amortised",
+            ] {
+                assert!(!record[key].is_null(), "{method}: {key} missing in {err}");
+            }
+            let trained = !["abc", "mcmc"].contains(&method);
+            assert_eq!(record["amortised"], trained, "{method}");
+        }
+    }
+
+    #[test]
+    fn bad_arguments_name_what_is_wrong() {
+        let (code, _, err) = inn(&[
+            "baseline", "--method", "magic", "--labels", "some", "--label", "0",
+        ]);
+        assert_eq!(code, 2);
+        assert!(err.contains("--method must be abc, mcmc"), "{err}");
+        let (code, _, err) = inn(&[
+            "baseline", "--method", "mcmc", "--labels", "all", "--label", "8",
+        ]);
+        assert_eq!(code, 2);
+        assert!(err.contains("label must be in 0..8, got 8"), "{err}");
+        let (code, _, err) = inn(&[
+            "baseline", "--method", "mcmc", "--labels", "all", "--label", "1", "--budget", "100",
+        ]);
+        assert_eq!(code, 2);
+        assert!(err.contains("does not cover"), "{err}");
+    }
+}
