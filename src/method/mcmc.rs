@@ -192,21 +192,28 @@ impl Chain {
     }
 }
 
+impl McmcRun {
+    /// The answer these chains give to a query for `n` draws of `ndim_x`
+    /// coordinates (their cost; the caller times it).
+    pub fn answer(&self, n: usize, ndim_x: usize) -> Answer {
+        let mut samples = self.samples.clone();
+        samples.truncate(n * ndim_x);
+        Answer {
+            samples,
+            cost: Cost {
+                density_evaluations: self.evaluations,
+                ..Cost::default()
+            },
+        }
+    }
+}
+
 impl Method for Mcmc {
     fn name(&self) -> &'static str {
         "mcmc"
     }
 
     fn answer(&mut self, problem: &dyn Problem, q: &Query) -> Result<Answer, Error> {
-        let run = self.run(problem, q)?;
-        let mut samples = run.samples;
-        samples.truncate(q.n * problem.ndim_x());
-        Ok(Answer {
-            samples,
-            cost: Cost {
-                density_evaluations: run.evaluations,
-                ..Cost::default()
-            },
-        })
+        Ok(self.run(problem, q)?.answer(q.n, problem.ndim_x()))
     }
 }

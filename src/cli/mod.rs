@@ -1,15 +1,14 @@
 //! The `inn` command line: train headless, export a model for the page,
-//! sample, evaluate, and run the ABC baseline. Errors are one line on
+//! sample, evaluate, and run the other methods (`baseline`). Errors are one line on
 //! stderr and exit code 2; nothing here panics on user input.
 
-use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
+mod baseline;
 use crate::evaluate::evaluate_latent;
 use crate::fidelity::{self, Verdict};
 use crate::hash::{parse_hash, PageState};
 use crate::linalg::with_browser_arithmetic;
 use crate::metrics::LatentHealth;
 use crate::model_file::ModelFile;
-use crate::problem::GaussianMixture;
 use crate::train::{SampleNoise, Trainer};
 use crate::{LabelMap, Preset, TrainConfig};
 use serde::Serialize;
@@ -24,7 +23,8 @@ usage:
   inn train --link 'preset=fast&labels=some&seed=1' [--set key=value ...] [--steps N] [--browser-arithmetic] --out model.json
   inn sample --model model.json --label L --n N [--seed N] [--noise F]
   inn eval --model model.json
-  inn abc --labels all|some|none --label L --n N [--eps E | --nearest] [--budget N] [--seed N]";
+  inn abc --labels all|some|none --label L --n N [--eps E | --nearest] [--budget N] [--seed N]
+  inn baseline --method abc|mcmc|mean-variance|variational|cgan --labels all|some|none --label L --n N [--seed N] [--budget N] [--chains K] [--steps N] [--eps E]";
 
 /// Runs the command line `args` (without the program name); returns the
 /// exit code.
@@ -152,7 +152,8 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
             let f = parse_flags(rest, &["model"], &[])?;
             eval(&mut load_model(&f)?, out, err)
         }
-        "abc" => abc(rest, out, err),
+        "abc" => baseline::abc(rest, out, err),
+        "baseline" => baseline::baseline(rest, out, err),
         other => Err(format!("unknown command '{other}' (see --help)")),
     }
 }
@@ -308,57 +309,6 @@ fn train_steps(
         err,
         "wrote {path} after {steps} steps in {:.1} s",
         start.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-fn abc(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), String> {
-    let f = parse_flags(
-        args,
-        &["labels", "label", "n", "eps", "budget", "seed", "noise"],
-        &["nearest"],
-    )?;
-    let problem = GaussianMixture::toy(labels(&f)?);
-    let label: usize = number(&f, "label", None)?;
-    if label >= problem.n_labels() {
-        return Err(format!(
-            "--label must be in 0..{}, got {label}",
-            problem.n_labels()
-        ));
-    }
-    let n: usize = number(&f, "n", None)?;
-    let budget: usize = number(&f, "budget", Some(10_000_000))?;
-    if n == 0 || budget == 0 || budget > 1_000_000_000 {
-        return Err("--n and --budget must be positive (budget at most 1e9)".into());
-    }
-    let acceptance = if f.contains_key("nearest") {
-        if f.contains_key("eps") {
-            return Err("give either --eps or --nearest, not both".into());
-        }
-        if budget > 20_000_000 {
-            return Err("--nearest keeps every simulation: --budget must be at most 2e7".into());
-        }
-        Acceptance::Nearest
-    } else {
-        Acceptance::Tolerance(number(&f, "eps", Some(0.5))?)
-    };
-    let mut y_star = vec![0.0; problem.n_labels()];
-    y_star[label] = 1.0;
-    let settings = AbcSettings {
-        n,
-        acceptance,
-        budget,
-        obs_noise: number(&f, "noise", Some(0.1))?,
-        seed: number(&f, "seed", Some(1))?,
-    };
-    let start = Instant::now();
-    let r = abc_rejection(&problem, &y_star, &settings).map_err(|e| e.to_string())?;
-    let secs = start.elapsed().as_secs_f64();
-    write_csv(out, &r.samples)?;
-    let _ = writeln!(
-        err,
-        "abc: {} simulations, {} accepted, acceptance rate {:.4}, {:.3} s",
-        r.simulations, r.accepted, r.acceptance_rate, secs
     );
     Ok(())
 }
