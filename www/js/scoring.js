@@ -14,14 +14,13 @@ export const SCORE_MS = 1500;
 // slow machine, or eight colours, spaces them out rather than train less.
 export const SCORE_NEAR_MS = 500;
 const SCORE_NEAR_FRACTION = 0.25;
-/** Samples per label of the core's one verdict (the wasm draws them, from
- * the core's seed rule: the same draws whether the network trains or is
- * paused, and the same as the tests, the bench and `inn eval`). */
-export const SCORE_SAMPLES = fidelitySamples();
 
-/** What the page needs to describe the schedule. */
+/** What the page needs to describe the schedule (after the wasm is
+ * ready). The samples per label are the core's one verdict's: the wasm
+ * draws them from the core's seed rule, the same draws whether the network
+ * trains or is paused, and the same as the tests, the bench and `inn eval`. */
 export const schedule = () => ({
-  scoreMs: SCORE_MS, scoreNearMs: SCORE_NEAR_MS, nearBarInCorrect: nearBarInCorrect(), scoreSamples: SCORE_SAMPLES,
+  scoreMs: SCORE_MS, scoreNearMs: SCORE_NEAR_MS, nearBarInCorrect: nearBarInCorrect(), scoreSamples: fidelitySamples(),
 });
 
 let job = null;
