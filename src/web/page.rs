@@ -152,13 +152,3 @@ pub fn score_samples(
     Ok(serde_json::to_string(&score).unwrap_or_default())
 }
 
-/// Centres of the modes of `label`, as x0, x1 pairs.
-#[wasm_bindgen(js_name = modeCentres)]
-pub fn mode_centres(labels: &str, label: usize) -> Result<Float32Array, JsError> {
-    let g = toy(labels)?;
-    let c: Vec<f32> = g
-        .modes_of(label)
-        .flat_map(|m| g.modes()[m].centre.map(|v| v as f32))
-        .collect();
-    Ok(Float32Array::from(c.as_slice()))
-}

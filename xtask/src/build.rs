@@ -56,6 +56,10 @@ pub fn build_site(out: &Path) -> Result<u64, String> {
         .map_err(|e| e.to_string())?
         .typescript(false)
         .omit_default_module_path(false)
+        // Function names for debuggers are a tenth of the download; a
+        // panic's message (file, line, reason) does not need them.
+        .remove_name_section(true)
+        .remove_producers_section(true)
         .generate(&pkg)
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
     gzip_size(out)
