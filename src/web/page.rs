@@ -151,4 +151,3 @@ pub fn score_samples(
     let score = crate::metrics::score_label(&g, label, &s, &exact, Some(&again));
     Ok(serde_json::to_string(&score).unwrap_or_default())
 }
-
