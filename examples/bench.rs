@@ -11,6 +11,7 @@ use inn_playground::evaluate::Sampler;
 use inn_playground::fidelity::{verdict, CHECK_EVERY};
 use inn_playground::linalg::with_browser_arithmetic;
 use inn_playground::metrics::{score_label, FIDELITY_BAR, IN_MODE_STDS};
+use inn_playground::problem::GaussianMixture;
 use inn_playground::rng::Rng;
 use inn_playground::train::SampleNoise;
 use inn_playground::{LabelMap, Preset, TrainConfig, Trainer};
@@ -51,10 +52,11 @@ fn steps_per_s(c: &TrainConfig, steps: usize) -> f64 {
 /// redrawn here), each mode's spread taken only within 3 std of its centre,
 /// and no MMD^2.
 fn passes_previous_bar(t: &mut Trainer) -> bool {
-    let problem = t.problem().clone();
+    let problem = GaussianMixture::toy(t.config().labels);
     let mut rng = Rng::new(77);
     (0..problem.n_labels()).all(|label| {
-        let samples = Sampler::sample(t, label, 2000, rng.next_seed(), SampleNoise::default())
+        let y_star = problem.one_hot(label).expect("label in range");
+        let samples = Sampler::sample(t, &y_star, 2000, rng.next_seed(), SampleNoise::default())
             .expect("label in range");
         let exact = problem
             .sample_posterior(&mut rng, label, 2000)
@@ -62,7 +64,7 @@ fn passes_previous_bar(t: &mut Trainer) -> bool {
         problem
             .sample_posterior(&mut rng, label, 2000)
             .expect("label in range");
-        let score = score_label(&problem, label, &samples, &exact, None);
+        let score = score_label(problem.modes(), label, &samples, &exact, None);
         let other_checks = FIDELITY_BAR
             .misses(&score)
             .iter()

@@ -1,39 +1,42 @@
-//! Scores a trained network against the exact posterior of every label:
-//! what `inn eval`, the fidelity tests, the benchmark and the page report.
+//! Scores a trained network against the exact posterior of every label of
+//! a problem whose observations are labels: what `inn eval`, the fidelity
+//! tests, the benchmark and the page report.
 
 use crate::error::Error;
 use crate::linalg::Real;
 use crate::metrics::{latent_health, score_label, LabelScore, LatentHealth};
-use crate::problem::GaussianMixture;
+use crate::problem::Problem;
 use crate::rng::Rng;
 use crate::train::{SampleNoise, Trainer};
 use serde::Serialize;
 
-/// What the scores read from a trained model: posterior samples for a
-/// label and, where the model has one, its latent code of given points.
+/// What the scores read from a trained model: posterior samples for an
+/// observation and, where the model has one, its latent code of given
+/// points.
 /// The scores take this instead of a trainer, so that anything that draws
 /// posterior samples is scored by the same numbers.
 pub trait Sampler {
     /// The problem the model answers.
-    fn problem(&self) -> &GaussianMixture;
+    fn problem(&self) -> &dyn Problem;
     /// Training steps behind the model (0 for a method without training).
     fn steps_done(&self) -> u64;
-    /// `n` posterior samples for `label`, as `x0, x1` pairs, drawn from
-    /// `seed`; `noise` scales the noise a network was trained with.
+    /// `n` posterior samples for the observation `y_star` (`ndim_x` values
+    /// each), drawn from `seed`; `noise` scales the noise a network was
+    /// trained with.
     fn sample(
         &mut self,
-        label: usize,
+        y_star: &[f64],
         n: usize,
         seed: u64,
         noise: SampleNoise,
     ) -> Result<Vec<f64>, Error>;
-    /// The latent code z of points `x` (`x0, x1` pairs), `n x ndim_z`, and
+    /// The latent code z of points `x` (`ndim_x` values each), `n x ndim_z`, and
     /// `ndim_z`; None for a model without a latent space.
     fn latent(&mut self, x: &[f64], seed: u64) -> Option<(Vec<f64>, usize)>;
 }
 
 impl<T: Real> Sampler for Trainer<T> {
-    fn problem(&self) -> &GaussianMixture {
+    fn problem(&self) -> &dyn Problem {
         Trainer::problem(self)
     }
 
@@ -43,12 +46,12 @@ impl<T: Real> Sampler for Trainer<T> {
 
     fn sample(
         &mut self,
-        label: usize,
+        y_star: &[f64],
         n: usize,
         seed: u64,
         noise: SampleNoise,
     ) -> Result<Vec<f64>, Error> {
-        let s = self.sample_posterior(label, n, seed, noise)?;
+        let s = self.sample_posterior(y_star, n, seed, noise)?;
         Ok(s.iter().map(|v| v.to_f64().unwrap_or(f64::NAN)).collect())
     }
 
@@ -153,10 +156,9 @@ pub fn evaluate_latent_of_label<S: Sampler + ?Sized>(
     seed: u64,
 ) -> Option<LatentHealth> {
     let mut rng = Rng::new(seed);
-    let points = sampler
-        .problem()
-        .sample_posterior(&mut rng, label, n)
-        .ok()?;
+    let problem = sampler.problem();
+    let y_star = problem.label_observation(label).ok()?;
+    let points = problem.sample_posterior(&mut rng, &y_star, n).ok()?;
     let (z, ndim_z) = sampler.latent(&points, rng.next_seed())?;
     Some(latent_health(&z, ndim_z))
 }
@@ -169,21 +171,25 @@ fn score_with<S: Sampler + ?Sized>(
     noise: SampleNoise,
     mmd_samples: Option<usize>,
 ) -> LabelScore {
-    let samples = trainer
-        .sample(label, n, rng.next_seed(), noise)
+    let y_star = trainer
+        .problem()
+        .label_observation(label)
         .expect("label in range");
+    let samples = trainer
+        .sample(&y_star, n, rng.next_seed(), noise)
+        .expect("an observation of the problem");
     let problem = trainer.problem();
     let exact = problem
-        .sample_posterior(rng, label, n)
-        .expect("label in range");
+        .sample_posterior(rng, &y_star, n)
+        .expect("an observation of the problem");
     // Drawn whether or not it is used, so that the later labels' draws do
     // not depend on it.
     let exact_again = problem
-        .sample_posterior(rng, label, n)
-        .expect("label in range");
+        .sample_posterior(rng, &y_star, n)
+        .expect("an observation of the problem");
     let mmd_values = mmd_samples.map(|k| 2 * k.min(n));
     score_label(
-        problem,
+        problem.modes(),
         label,
         &samples,
         &exact,
@@ -196,9 +202,12 @@ fn latent_with<S: Sampler + ?Sized>(
     n: usize,
     rng: &mut Rng,
 ) -> Option<LatentHealth> {
-    let points: Vec<f64> = (0..n)
-        .flat_map(|_| trainer.problem().sample(rng).0)
-        .collect();
+    let problem = trainer.problem();
+    let nx = problem.ndim_x();
+    let mut points = vec![0.0; n * nx];
+    for x in points.chunks_exact_mut(nx) {
+        problem.sample_prior(rng, x);
+    }
     let (z, ndim_z) = trainer.latent(&points, rng.next_seed())?;
     Some(latent_health(&z, ndim_z))
 }

@@ -125,7 +125,7 @@ pub fn verdict<S: Sampler + ?Sized>(sampler: &mut S, run_seed: u64) -> Verdict {
 mod tests {
     use super::*;
     use crate::error::Error;
-    use crate::problem::{GaussianMixture, LabelMap};
+    use crate::problem::{GaussianMixture, LabelMap, Problem};
     use crate::rng::Rng;
 
     /// Exact posterior samples, each moved away from (or towards) its
@@ -148,7 +148,7 @@ mod tests {
     }
 
     impl Sampler for Distorted {
-        fn problem(&self) -> &GaussianMixture {
+        fn problem(&self) -> &dyn Problem {
             &self.problem
         }
         fn steps_done(&self) -> u64 {
@@ -156,13 +156,13 @@ mod tests {
         }
         fn sample(
             &mut self,
-            label: usize,
+            y_star: &[f64],
             n: usize,
             seed: u64,
             _: SampleNoise,
         ) -> Result<Vec<f64>, Error> {
             let mut rng = Rng::new(seed);
-            let exact = self.problem.sample_posterior(&mut rng, label, n)?;
+            let exact = Problem::sample_posterior(&self.problem, &mut rng, y_star, n)?;
             let modes = self.problem.modes();
             let out = exact.chunks_exact(2).enumerate().flat_map(|(i, p)| {
                 let near =

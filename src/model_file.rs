@@ -207,8 +207,8 @@ mod tests {
         let mut b = back.into_trainer().unwrap();
         let noise = crate::train::SampleNoise::default();
         assert_eq!(
-            a.sample_posterior(0, 50, 1, noise).unwrap(),
-            b.sample_posterior(0, 50, 1, noise).unwrap()
+            a.sample_label(0, 50, 1, noise).unwrap(),
+            b.sample_label(0, 50, 1, noise).unwrap()
         );
     }
 

@@ -7,6 +7,7 @@
 use inn_playground::evaluate::{evaluate_latent_of_label, Sampler};
 use inn_playground::fidelity::{score_seed, verdict, Verdict, SAMPLES_PER_LABEL};
 use inn_playground::loss::mmd;
+use inn_playground::problem::{GaussianMixture, Problem};
 use inn_playground::rng::Rng;
 use inn_playground::train::SampleNoise;
 use inn_playground::{LabelMap, Preset, Trainer};
@@ -70,12 +71,13 @@ fn forward_losses_alone_condition_on_y_but_leave_mass_between_the_modes() {
 /// samples (each label's share its probability), and the MMD^2 of the pool
 /// against as many prior draws, with its noise floor (two prior sets).
 fn pooled_mmd(t: &mut Trainer) -> (f64, f64) {
-    let problem = t.problem().clone();
+    let problem = GaussianMixture::toy(t.config().labels);
     let mut rng = Rng::new(score_seed(SEED));
     let mut pool = Vec::new();
     for label in 0..problem.n_labels() {
         let n = (SAMPLES_PER_LABEL as f64 * problem.label_probability(label)).round() as usize;
-        let s = Sampler::sample(t, label, n, rng.next_seed(), SampleNoise::default()).unwrap();
+        let y_star = problem.one_hot(label).unwrap();
+        let s = Sampler::sample(t, &y_star, n, rng.next_seed(), SampleNoise::default()).unwrap();
         pool.extend(s);
     }
     let mut prior = || -> Vec<f64> {

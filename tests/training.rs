@@ -85,20 +85,12 @@ fn posterior_samples_depend_only_on_their_seed() {
     for _ in 0..5 {
         t.step().unwrap();
     }
-    let a = t
-        .sample_posterior(0, 100, 9, SampleNoise::default())
-        .unwrap();
-    let _ = t
-        .sample_posterior(1, 100, 10, SampleNoise::default())
-        .unwrap();
-    let b = t
-        .sample_posterior(0, 100, 9, SampleNoise::default())
-        .unwrap();
+    let a = t.sample_label(0, 100, 9, SampleNoise::default()).unwrap();
+    let _ = t.sample_label(1, 100, 10, SampleNoise::default()).unwrap();
+    let b = t.sample_label(0, 100, 9, SampleNoise::default()).unwrap();
     assert_eq!(a, b);
-    assert!(t
-        .sample_posterior(4, 10, 1, SampleNoise::default())
-        .is_err());
-    assert!(t.sample_posterior(0, 10, 1, SampleNoise(2.0)).is_err());
+    assert!(t.sample_label(4, 10, 1, SampleNoise::default()).is_err());
+    assert!(t.sample_label(0, 10, 1, SampleNoise(2.0)).is_err());
 }
 
 /// The paper's ablation: L_x alone matches p(x) but loses the conditioning.
@@ -136,13 +128,13 @@ fn the_network_samples_and_is_saved_with_the_running_average_of_its_weights() {
     assert_eq!(file.params, expected);
     let mut loaded = file.into_trainer().unwrap();
     let noise = SampleNoise::default();
-    let samples = t.sample_posterior(0, 200, 5, noise).unwrap();
-    assert_eq!(samples, loaded.sample_posterior(0, 200, 5, noise).unwrap());
+    let samples = t.sample_label(0, 200, 5, noise).unwrap();
+    assert_eq!(samples, loaded.sample_label(0, 200, 5, noise).unwrap());
     // A trainer sampling with the raw weights draws other points.
     let mut raw = ModelFile::from_trainer(&t);
     raw.params = t.params().to_vec();
     let mut raw = raw.into_trainer().unwrap();
-    assert_ne!(samples, raw.sample_posterior(0, 200, 5, noise).unwrap());
+    assert_ne!(samples, raw.sample_label(0, 200, 5, noise).unwrap());
 
     // Without an average, the network samples with the trained weights.
     c.average_decay = 0.0;

@@ -1,31 +1,26 @@
 //! `inn abc` and `inn baseline`: the methods other than the INN from the
 //! command line. Samples go to stdout as CSV, what they cost to stderr.
 
-use super::{labels, number, parse_flags, required, write_csv, Flags};
+use super::{number, observation, parse_flags, problem, required, write_csv};
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
 use crate::method::{
     ask, Abc, Answer, Cgan, CganSettings, Mcmc, MeanVariance, MeanVarianceSettings, Method, Query,
     Variational, VariationalSettings,
 };
-use crate::problem::GaussianMixture;
 use serde_json::json;
 use std::io::Write;
 use std::time::Instant;
 
-/// The observation `--label` names: that label's one-hot vector.
-fn observation(problem: &GaussianMixture, f: &Flags) -> Result<Vec<f64>, String> {
-    let label: usize = number(f, "label", None)?;
-    problem.one_hot(label).map_err(|e| format!("--{e}"))
-}
-
 pub fn abc(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), String> {
     let f = parse_flags(
         args,
-        &["labels", "label", "n", "eps", "budget", "seed", "noise"],
+        &[
+            "problem", "labels", "label", "y", "n", "eps", "budget", "seed", "noise",
+        ],
         &["nearest"],
     )?;
-    let problem = GaussianMixture::toy(labels(&f)?);
-    let y_star = observation(&problem, &f)?;
+    let problem = problem(&f)?;
+    let y_star = observation(problem.as_ref(), &f)?;
     let n: usize = number(&f, "n", None)?;
     let budget: usize = number(&f, "budget", Some(10_000_000))?;
     if n == 0 || budget == 0 || budget > 1_000_000_000 {
@@ -46,13 +41,19 @@ pub fn abc(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result<
         n,
         acceptance,
         budget,
-        obs_noise: number(&f, "noise", Some(0.1))?,
+        // The mixture's labels carry no noise of their own; the arm's
+        // simulator adds its observation noise already.
+        obs_noise: number(
+            &f,
+            "noise",
+            Some(if problem.n_labels() > 0 { 0.1 } else { 0.0 }),
+        )?,
         seed: number(&f, "seed", Some(1))?,
     };
     let start = Instant::now();
-    let r = abc_rejection(&problem, &y_star, &settings).map_err(|e| e.to_string())?;
+    let r = abc_rejection(problem.as_ref(), &y_star, &settings).map_err(|e| e.to_string())?;
     let secs = start.elapsed().as_secs_f64();
-    write_csv(out, &r.samples)?;
+    write_csv(out, &r.samples, problem.ndim_x())?;
     let _ = writeln!(
         err,
         "abc: {} simulations, {} accepted, acceptance rate {:.4}, {:.3} s",
@@ -77,13 +78,15 @@ pub fn baseline(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Re
     let f = parse_flags(
         args,
         &[
-            "method", "labels", "label", "n", "seed", "budget", "chains", "steps", "eps",
+            "method", "problem", "labels", "label", "y", "n", "seed", "budget", "chains", "steps",
+            "eps",
         ],
         &[],
     )?;
     let method = required(&f, "method")?;
-    let problem = GaussianMixture::toy(labels(&f)?);
-    let y_star = observation(&problem, &f)?;
+    let problem = problem(&f)?;
+    let problem = problem.as_ref();
+    let y_star = observation(problem, &f)?;
     let n: usize = number(&f, "n", Some(2000))?;
     if !(1..=1_000_000).contains(&n) {
         return Err(format!("--n must be in 1..=1000000, got {n}"));
@@ -114,7 +117,7 @@ pub fn baseline(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Re
     };
     let start = Instant::now();
     let clock = move || start.elapsed().as_secs_f64();
-    let run = |m: &mut dyn Method| ask(m, &problem, &q, &clock).map_err(|e| e.to_string());
+    let run = |m: &mut dyn Method| ask(m, problem, &q, &clock).map_err(|e| e.to_string());
     let mut extra = serde_json::Map::new();
     let (answer, train_s): (Answer, f64) = match method {
         "abc" => {
@@ -130,7 +133,7 @@ pub fn baseline(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Re
                 ..Mcmc::default()
             };
             let started = clock();
-            let chains = mcmc.run(&problem, &q).map_err(|e| e.to_string())?;
+            let chains = mcmc.run(problem, &q).map_err(|e| e.to_string())?;
             let mut answer = chains.answer(n, 2);
             answer.cost.seconds_per_query = clock() - started;
             extra.insert("acceptance_rate".into(), json!(chains.acceptance_rate));
@@ -144,9 +147,9 @@ pub fn baseline(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Re
                 ..MeanVarianceSettings::default()
             };
             let mut net: MeanVariance =
-                MeanVariance::new(&problem, settings).map_err(|e| e.to_string())?;
+                MeanVariance::new(problem, settings).map_err(|e| e.to_string())?;
             let secs = train(steps, || {
-                net.step(&problem);
+                net.step(problem);
             });
             (run(&mut net)?, secs)
         }
@@ -157,9 +160,9 @@ pub fn baseline(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Re
                 ..VariationalSettings::default()
             };
             let mut net: Variational =
-                Variational::new(&problem, settings).map_err(|e| e.to_string())?;
+                Variational::new(problem, settings).map_err(|e| e.to_string())?;
             let secs = train(steps, || {
-                net.step(&problem);
+                net.step(problem);
             });
             (run(&mut net)?, secs)
         }
@@ -168,9 +171,9 @@ pub fn baseline(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Re
                 seed,
                 ..CganSettings::default()
             };
-            let mut gan: Cgan = Cgan::new(&problem, settings).map_err(|e| e.to_string())?;
+            let mut gan: Cgan = Cgan::new(problem, settings).map_err(|e| e.to_string())?;
             let secs = train(steps, || {
-                gan.step(&problem);
+                gan.step(problem);
             });
             (run(&mut gan)?, secs)
         }
@@ -180,7 +183,7 @@ pub fn baseline(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Re
             ))
         }
     };
-    write_csv(out, &answer.samples)?;
+    write_csv(out, &answer.samples, problem.ndim_x())?;
     let c = answer.cost;
     let mut record = json!({
         "method": method,

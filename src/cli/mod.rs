@@ -9,6 +9,7 @@ use crate::hash::{parse_hash, PageState};
 use crate::linalg::with_browser_arithmetic;
 use crate::metrics::LatentHealth;
 use crate::model_file::ModelFile;
+use crate::problem::{Problem, ProblemKind, ARM_DEFAULT_NOISE};
 use crate::train::{SampleNoise, Trainer};
 use crate::{LabelMap, Preset, TrainConfig};
 use serde::Serialize;
@@ -88,6 +89,53 @@ fn labels(f: &Flags) -> Result<LabelMap, String> {
     LabelMap::parse(v).ok_or_else(|| format!("--labels must be all, some or none, got '{v}'"))
 }
 
+/// The problem `--problem` names (the mixture when not given), with its
+/// parameter: `--labels` for the mixture.
+fn problem_kind(f: &Flags) -> Result<ProblemKind, String> {
+    let v = f.get("problem").map_or("mixture", String::as_str);
+    ProblemKind::parse(v).ok_or_else(|| format!("--problem must be mixture or arm, got '{v}'"))
+}
+
+/// The problem of `--problem` (and `--labels` for the mixture).
+fn problem(f: &Flags) -> Result<Box<dyn Problem>, String> {
+    let kind = problem_kind(f)?;
+    let map = match kind {
+        ProblemKind::Mixture => labels(f)?,
+        ProblemKind::Arm => LabelMap::Some,
+    };
+    kind.build(map, ARM_DEFAULT_NOISE)
+        .map_err(|e| e.to_string())
+}
+
+/// The observation asked about: `--y` (comma-separated numbers), or
+/// `--label` for a problem whose observations are labels.
+fn observation(problem: &dyn Problem, f: &Flags) -> Result<Vec<f64>, String> {
+    match (f.get("y"), f.get("label")) {
+        (Some(_), Some(_)) => Err("give either --y or --label, not both".into()),
+        (Some(text), None) => {
+            let y = text
+                .split(',')
+                .map(|v| v.trim().parse::<f64>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| format!("--y must be comma-separated numbers, got '{text}'"))?;
+            crate::problem::check_observation(problem, &y).map_err(|e| format!("--y: {e}"))?;
+            Ok(y)
+        }
+        (None, Some(_)) if problem.n_labels() > 0 => {
+            let label: usize = number(f, "label", None)?;
+            problem
+                .label_observation(label)
+                .map_err(|e| format!("--{e}"))
+        }
+        (None, Some(_)) => Err(format!(
+            "the {} problem's observations are not labels: give --y",
+            problem.name()
+        )),
+        (None, None) if problem.n_labels() > 0 => Err("--label is required (see --help)".into()),
+        (None, None) => Err("--y is required (see --help)".into()),
+    }
+}
+
 fn load_model(f: &Flags) -> Result<Trainer, String> {
     let path = required(f, "model")?;
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {e}"))?;
@@ -115,11 +163,16 @@ fn emit(out: &mut dyn Write, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-fn write_csv(out: &mut dyn Write, samples: &[f64]) -> Result<(), String> {
+/// Writes samples of `dim` values each as CSV with the header `x0,x1,...`.
+fn write_csv(out: &mut dyn Write, samples: &[f64], dim: usize) -> Result<(), String> {
     let mut text = String::with_capacity(samples.len() * 12 + 8);
-    text.push_str("x0,x1\n");
-    for p in samples.chunks_exact(2) {
-        text.push_str(&format!("{},{}\n", p[0], p[1]));
+    let header: Vec<String> = (0..dim).map(|j| format!("x{j}")).collect();
+    text.push_str(&header.join(","));
+    text.push('\n');
+    for p in samples.chunks_exact(dim) {
+        let row: Vec<String> = p.iter().map(f64::to_string).collect();
+        text.push_str(&row.join(","));
+        text.push('\n');
     }
     emit(out, text.as_bytes())
 }
@@ -135,18 +188,23 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
         }
         "train" => train(rest, err),
         "sample" => {
-            let f = parse_flags(rest, &["model", "label", "n", "seed", "noise"], &[])?;
+            let f = parse_flags(rest, &["model", "label", "y", "n", "seed", "noise"], &[])?;
             let mut t = load_model(&f)?;
-            let label: usize = number(&f, "label", None)?;
+            let y_star = observation(t.problem(), &f)?;
             let n: usize = number(&f, "n", None)?;
             if n == 0 || n > 10_000_000 {
                 return Err(format!("--n must be in 1..=10000000, got {n}"));
             }
             let noise = SampleNoise(number(&f, "noise", Some(1.0))?);
             let s = t
-                .sample_posterior(label, n, number(&f, "seed", Some(1))?, noise)
+                .sample_posterior(&y_star, n, number(&f, "seed", Some(1))?, noise)
                 .map_err(|e| e.to_string())?;
-            write_csv(out, &s.iter().map(|&v| f64::from(v)).collect::<Vec<_>>())
+            let dim = t.config().ndim_x;
+            write_csv(
+                out,
+                &s.iter().map(|&v| f64::from(v)).collect::<Vec<_>>(),
+                dim,
+            )
         }
         "eval" => {
             let f = parse_flags(rest, &["model"], &[])?;

@@ -1,7 +1,7 @@
 //! The one check of a configuration: every setting in its range (from the
 //! table), then the rules that join several settings.
 
-use super::{Place, TrainConfig, ValidConfig, MAX_Y_WIDTH, MEMORY_LIMIT_BYTES, NDIM_X, SETTINGS};
+use super::{Place, TrainConfig, ValidConfig, MAX_Y_WIDTH, MEMORY_LIMIT_BYTES, SETTINGS};
 use crate::error::Error;
 
 impl TrainConfig {
@@ -32,19 +32,21 @@ impl TrainConfig {
                 allowed: "at least one loss term on with a positive weight".into(),
             });
         }
-        let n_labels = self.n_labels();
-        if self.y_width != 0 && !(n_labels..=MAX_Y_WIDTH).contains(&self.y_width) {
+        let problem = self.problem()?;
+        let (ndim_x, own_y) = (problem.ndim_x(), problem.ndim_y());
+        if self.y_width != 0 && !(own_y..=MAX_Y_WIDTH).contains(&self.y_width) {
+            let why = match problem.n_labels() {
+                0 => format!("the {} problem's y has {own_y} entries", problem.name()),
+                n => format!("label map {:?} has {n} labels", self.labels),
+            };
             return Err(Error::InvalidConfig {
                 field: "y_width",
                 value: self.y_width.to_string(),
-                allowed: format!(
-                    "0 (one per label) or in [{n_labels}, {MAX_Y_WIDTH}] (label map {:?} has {n_labels} labels)",
-                    self.labels
-                ),
+                allowed: format!("0 (one per label) or in [{own_y}, {MAX_Y_WIDTH}] ({why})"),
             });
         }
         let ndim_y = self.ndim_y();
-        let needed = NDIM_X.max(ndim_y + self.ndim_z);
+        let needed = ndim_x.max(ndim_y + self.ndim_z);
         let ndim_tot = if self.ndim_tot == 0 {
             needed
         } else {
@@ -55,7 +57,7 @@ impl TrainConfig {
                 field: "ndim",
                 value: self.ndim_tot.to_string(),
                 allowed: format!(
-                    "0 (automatic) or at least {needed} (y has {ndim_y} labels, z has {})",
+                    "0 (automatic) or at least {needed} (x has {ndim_x} entries, y {ndim_y}, z {})",
                     self.ndim_z
                 ),
             });
@@ -80,6 +82,7 @@ impl TrainConfig {
         }
         Ok(ValidConfig {
             config: self.clone(),
+            ndim_x,
             ndim_y,
             ndim_tot,
         })

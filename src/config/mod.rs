@@ -14,16 +14,14 @@ mod tests;
 mod versions;
 
 use crate::error::Error;
-pub use crate::problem::LabelMap;
+use crate::problem::Problem;
+pub use crate::problem::{LabelMap, ProblemKind};
 pub use export::table_json;
 pub use preset::Preset;
 use serde::{Deserialize, Serialize};
 pub use setting::{Group, Kind, Place, Setting, SettingValue, Value, MAX_VALUE_LEN};
 pub use table::{PageState, TrainConfig, SETTINGS};
 pub use versions::{expand, Retired, ENGINE, LINK_VERSION, RETIRED};
-
-/// Dimension of the toy's x (a point in the plane).
-pub const NDIM_X: usize = 2;
 
 /// Upper bound on the memory a configuration may need (parameters, optimiser
 /// state and activations of one step), so that every allowed configuration
@@ -100,6 +98,8 @@ pub fn set_setting(state: &mut PageState, key: &str, text: &str) -> Result<(), E
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidConfig {
     config: TrainConfig,
+    /// Dimension of the problem's x.
+    pub ndim_x: usize,
     /// Width of the one-hot y (the number of labels unless `y_width` says
     /// otherwise).
     pub ndim_y: usize,
@@ -127,15 +127,30 @@ impl TrainConfig {
         p.config(labels, seed)
     }
 
-    /// Number of labels of the configured problem.
-    pub fn n_labels(&self) -> usize {
-        crate::problem::GaussianMixture::toy(self.labels).n_labels()
+    /// The configured problem, or the error naming its bad parameter.
+    pub fn problem(&self) -> Result<Box<dyn Problem>, Error> {
+        self.problem.build(self.labels, self.arm_noise)
     }
 
-    /// Width of the one-hot y the network is trained on.
+    /// Dimensions of the configured problem's x and y (the y of a problem
+    /// whose parameters are out of range: 0).
+    fn problem_dims(&self) -> (usize, usize) {
+        self.problem()
+            .map(|p| (p.ndim_x(), p.ndim_y()))
+            .unwrap_or((0, 0))
+    }
+
+    /// Number of labels of the configured problem (0 for a continuous
+    /// observation).
+    pub fn n_labels(&self) -> usize {
+        self.problem().map(|p| p.n_labels()).unwrap_or(0)
+    }
+
+    /// Width of the y the network is trained on: the problem's, padded
+    /// with zeros to `y_width` if that is set.
     pub fn ndim_y(&self) -> usize {
         if self.y_width == 0 {
-            self.n_labels()
+            self.problem_dims().1
         } else {
             self.y_width
         }
@@ -148,7 +163,7 @@ impl TrainConfig {
     /// as the CLI's peak resident memory.)
     pub fn estimated_bytes(&self) -> usize {
         let dim = if self.ndim_tot == 0 {
-            NDIM_X.max(self.ndim_y() + self.ndim_z)
+            self.problem_dims().0.max(self.ndim_y() + self.ndim_z)
         } else {
             self.ndim_tot
         };

@@ -14,15 +14,18 @@ pub enum Preset {
     ForwardOnly,
     /// Ablation: L_x only (matches p(x) but loses the conditioning).
     BackwardOnly,
+    /// The robot arm: an INN that trains on it in the page.
+    Arm,
 }
 
 impl Preset {
     /// Every preset, in menu order (and the order of the table's columns).
-    pub const ALL: [Preset; 4] = [
+    pub const ALL: [Preset; 5] = [
         Preset::Fast,
         Preset::Paper,
         Preset::ForwardOnly,
         Preset::BackwardOnly,
+        Preset::Arm,
     ];
 
     /// The preset's column in the settings table.
@@ -37,6 +40,7 @@ impl Preset {
             Preset::Paper => "paper",
             Preset::ForwardOnly => "forward-only",
             Preset::BackwardOnly => "backward-only",
+            Preset::Arm => "arm",
         }
     }
 
@@ -54,6 +58,7 @@ impl Preset {
                 "Only L_y + L_z: the network conditions on y correctly but leaves mass between the modes."
             }
             Preset::BackwardOnly => "Only L_x: samples match p(x) as a whole but ignore the observation y.",
+            Preset::Arm => "The robot arm: an INN that learns every arm reaching a target.",
         }
     }
 

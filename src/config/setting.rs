@@ -3,7 +3,7 @@
 
 use super::{PageState, TrainConfig};
 use crate::error::Error;
-use crate::problem::LabelMap;
+use crate::problem::{LabelMap, ProblemKind};
 use serde::Serialize;
 
 /// Longest value text read (anything longer is malformed).
@@ -342,6 +342,18 @@ impl SettingValue for LabelMap {
     fn from_value(v: Value) -> Self {
         match v {
             Value::Choice(name) => LabelMap::parse(name).unwrap_or_else(|| wrong_kind(v)),
+            v => wrong_kind(v),
+        }
+    }
+}
+
+impl SettingValue for ProblemKind {
+    fn to_value(&self) -> Value {
+        Value::Choice(self.name())
+    }
+    fn from_value(v: Value) -> Self {
+        match v {
+            Value::Choice(name) => ProblemKind::parse(name).unwrap_or_else(|| wrong_kind(v)),
             v => wrong_kind(v),
         }
     }

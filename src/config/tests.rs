@@ -108,7 +108,8 @@ fn set_setting_is_strict_and_says_why() {
         err("labels", "many"),
         "labels must be one of all, some, none, got many"
     );
-    assert!(err("ynoise", "0.1").starts_with("the setting must be one of labels, seed, blocks"));
+    assert!(err("ynoise", "0.1")
+        .starts_with("the setting must be one of problem, labels, arm_noise, seed, blocks"));
 }
 
 #[test]

@@ -21,16 +21,14 @@ impl<S: Sampler + ?Sized> Method for Inn<'_, S> {
     }
 
     fn answer(&mut self, problem: &dyn Problem, q: &Query) -> Result<Answer, Error> {
-        let mixture = self.network.problem();
-        if problem.view() != mixture.view() {
+        if problem.view() != self.network.problem().view() {
             return Err(Error::InvalidArgument(
                 "the network was trained on another problem".into(),
             ));
         }
-        let label = mixture.label_of(q.y_star)?;
         let samples = self
             .network
-            .sample(label, q.n, q.seed, SampleNoise::default())?;
+            .sample(q.y_star, q.n, q.seed, SampleNoise::default())?;
         Ok(Answer {
             samples,
             cost: Cost {

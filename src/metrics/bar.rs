@@ -120,7 +120,7 @@ mod tests {
         let mut rng = Rng::new(6);
         let wrong = g.sample_posterior(&mut rng, 1, 2000).unwrap();
         let e = g.sample_posterior(&mut rng, 0, 2000).unwrap();
-        let score = score_label(&g, 0, &wrong, &e, None);
+        let score = score_label(g.modes(), 0, &wrong, &e, None);
         assert_eq!(score.in_correct, 0.0);
         assert!(score.in_wrong > 0.98);
         assert!(!FIDELITY_BAR.failures(&score).is_empty());
@@ -153,7 +153,7 @@ mod tests {
         let g = GaussianMixture::toy(LabelMap::Some);
         let mut rng = Rng::new(10);
         let [s, e, e2] = [0; 3].map(|_| g.sample_posterior(&mut rng, 2, 2000).unwrap());
-        let clear = score_label(&g, 2, &s, &e, Some(&e2));
+        let clear = score_label(g.modes(), 2, &s, &e, Some(&e2));
         assert!(FIDELITY_BAR.misses(&clear).is_empty(), "{clear:?}");
         let floor = clear.mmd2_floor.unwrap();
         let with = |mmd2: Option<f64>| {

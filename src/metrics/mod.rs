@@ -1,9 +1,10 @@
 //! How good a set of posterior samples is, measured against the exact
-//! posterior of the mixture: the numbers every fidelity test, the benchmark
-//! and the page report.
+//! posterior: the numbers every fidelity test, the benchmark and the page
+//! report. The mode scores measure samples against a problem's labelled
+//! modes ([`crate::problem::Problem::modes`]).
 
 use crate::loss::mmd;
-use crate::problem::GaussianMixture;
+use crate::problem::Mode;
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
@@ -104,8 +105,7 @@ pub fn robust_width(points: &[f64]) -> f64 {
 
 /// The samples of `samples` nearest each of the modes `own` (nearest in
 /// units of each mode's std), one set per mode, in the order of `own`.
-fn nearest_of(problem: &GaussianMixture, own: &[usize], samples: &[f64]) -> Vec<Vec<f64>> {
-    let modes = problem.modes();
+fn nearest_of(modes: &[Mode], own: &[usize], samples: &[f64]) -> Vec<Vec<f64>> {
     let mut sets = vec![Vec::new(); own.len()];
     for p in samples.chunks_exact(2) {
         let scaled = |m: usize| {
@@ -120,24 +120,26 @@ fn nearest_of(problem: &GaussianMixture, own: &[usize], samples: &[f64]) -> Vec<
     sets
 }
 
-/// Scores `samples` (`x0, x1` pairs) of label `label` against `exact`, an
-/// exact sample set of the same size; with `exact_again`, a second one
-/// (of that size or smaller), also the MMD^2 and its noise floor, over as
-/// many values of each set as `exact_again` has.
+/// Scores `samples` (`x0, x1` pairs) of label `label` of the labelled
+/// `modes` against `exact`, an exact sample set of the same size; with
+/// `exact_again`, a second one (of that size or smaller), also the MMD^2
+/// and its noise floor, over as many values of each set as `exact_again`
+/// has.
 pub fn score_label(
-    problem: &GaussianMixture,
+    modes: &[Mode],
     label: usize,
     samples: &[f64],
     exact: &[f64],
     exact_again: Option<&[f64]>,
 ) -> LabelScore {
     let n = samples.len() / 2;
-    let modes = problem.modes();
     let in_mode = |p: &[f64], m: usize| {
         let c = modes[m].centre;
         (p[0] - c[0]).hypot(p[1] - c[1]) <= IN_MODE_STDS * modes[m].std
     };
-    let own: Vec<usize> = problem.modes_of(label).collect();
+    let own: Vec<usize> = (0..modes.len())
+        .filter(|&m| modes[m].label == label)
+        .collect();
     let mut counts = vec![0usize; own.len()];
     let (mut correct, mut wrong) = (0usize, 0usize);
     for p in samples.chunks_exact(2) {
@@ -150,8 +152,8 @@ pub fn score_label(
     }
     let weight_total: f64 = own.iter().map(|&m| modes[m].weight).sum();
     let (nearest, exact_nearest) = (
-        nearest_of(problem, &own, samples),
-        nearest_of(problem, &own, exact),
+        nearest_of(modes, &own, samples),
+        nearest_of(modes, &own, exact),
     );
     let mode_scores: Vec<ModeScore> = own
         .iter()
@@ -215,6 +217,7 @@ pub fn latent_health(z: &[f64], dim: usize) -> LatentHealth {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::GaussianMixture;
     use crate::problem::LabelMap;
     use crate::rng::Rng;
 
@@ -226,7 +229,7 @@ mod tests {
             let s = g.sample_posterior(&mut rng, label, 2000).unwrap();
             let e = g.sample_posterior(&mut rng, label, 2000).unwrap();
             let e2 = g.sample_posterior(&mut rng, label, 2000).unwrap();
-            let score = score_label(&g, label, &s, &e, Some(&e2));
+            let score = score_label(g.modes(), label, &s, &e, Some(&e2));
             assert!((score.in_correct - 0.989).abs() < 0.01, "{score:?}");
             assert_eq!(score.in_wrong, 0.0);
             assert!(score.max_mass_error < 0.04);
@@ -241,8 +244,8 @@ mod tests {
         let mut rng = Rng::new(9);
         let [s, e, e2] = [0; 3].map(|_| g.sample_posterior(&mut rng, 0, 500).unwrap());
         let k = 2 * 200;
-        let short = score_label(&g, 0, &s, &e, Some(&e2[..k]));
-        let full = score_label(&g, 0, &s, &e, Some(&e2));
+        let short = score_label(g.modes(), 0, &s, &e, Some(&e2[..k]));
+        let full = score_label(g.modes(), 0, &s, &e, Some(&e2));
         assert_eq!(short.mmd2, Some(mmd::<f64>(&s[..k], &e[..k], 2)));
         assert_eq!(short.mmd2_floor, Some(mmd::<f64>(&e2[..k], &e[..k], 2)));
         assert_eq!(full.mmd2, Some(mmd::<f64>(&s, &e, 2)));
@@ -262,7 +265,7 @@ mod tests {
             .chunks(2)
             .flat_map(|p| [c[0] + 0.5 * (p[0] - c[0]), c[1] + 0.5 * (p[1] - c[1])])
             .collect();
-        let score = score_label(&g, 2, &narrow, &e, None);
+        let score = score_label(g.modes(), 2, &narrow, &e, None);
         assert!(
             (score.modes[0].spread_ratio - 0.5).abs() < 0.05,
             "{score:?}"

@@ -14,7 +14,47 @@ pub use mixture::{GaussianMixture, LabelMap, Mode, TOY_CENTRES, TOY_STD};
 
 use crate::error::Error;
 use crate::rng::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// Which problem a run learns: the setting `problem` of links, files and
+/// the command line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProblemKind {
+    /// The labelled Gaussian mixture (the paper's 8-mode toy).
+    #[default]
+    Mixture,
+    /// The robot arm on a rail.
+    Arm,
+}
+
+impl ProblemKind {
+    /// Every kind, in menu order.
+    pub const ALL: [ProblemKind; 2] = [ProblemKind::Mixture, ProblemKind::Arm];
+
+    /// The name used in links, files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProblemKind::Mixture => "mixture",
+            ProblemKind::Arm => "arm",
+        }
+    }
+
+    /// Parses a kind's name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The problem of this kind: the toy mixture with label map `labels`,
+    /// or the arm with observation noise `arm_noise` (each ignores the
+    /// other's parameter).
+    pub fn build(self, labels: LabelMap, arm_noise: f64) -> Result<Box<dyn Problem>, Error> {
+        Ok(match self {
+            ProblemKind::Mixture => Box::new(GaussianMixture::toy(labels)),
+            ProblemKind::Arm => Box::new(RobotArm::new(arm_noise)?),
+        })
+    }
+}
 
 /// A score that applies to a problem's posterior samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -63,7 +103,7 @@ pub enum ProblemView {
 ///
 /// An observation y* is a vector of [`Problem::ndim_y`] entries; for a
 /// problem whose observations are labels, it is the label's one-hot vector.
-pub trait Problem: std::fmt::Debug {
+pub trait Problem: std::fmt::Debug + Send + Sync {
     /// Short name, for files and messages.
     fn name(&self) -> &'static str;
     /// Dimension of the hidden parameters x.
@@ -88,6 +128,45 @@ pub trait Problem: std::fmt::Debug {
     fn score_kinds(&self) -> &'static [ScoreKind];
     /// What the page needs to draw it.
     fn view(&self) -> ProblemView;
+    /// How many labels an observation can be, for a problem whose
+    /// observation is a label (its one-hot vector); 0 for a continuous one.
+    fn n_labels(&self) -> usize {
+        0
+    }
+    /// The observation that is label `label` (its one-hot vector), or the
+    /// error naming the labels there are.
+    fn label_observation(&self, label: usize) -> Result<Vec<f64>, Error> {
+        match self.n_labels() {
+            0 => Err(Error::InvalidArgument(format!(
+                "the {} problem's observations are not labels",
+                self.name()
+            ))),
+            n => Err(Error::InvalidArgument(format!(
+                "label must be in 0..{n}, got {label}"
+            ))),
+        }
+    }
+    /// The labelled modes the [`ScoreKind::Modes`] score measures samples
+    /// against (empty for a problem without them).
+    fn modes(&self) -> &[Mode] {
+        &[]
+    }
+    /// Prior probability of label `label`: its modes' share of the weight
+    /// (0 for a problem without labelled modes).
+    fn label_probability(&self, label: usize) -> f64 {
+        let modes = self.modes();
+        let total: f64 = modes.iter().map(|m| m.weight).sum();
+        let own: f64 = modes
+            .iter()
+            .filter(|m| m.label == label)
+            .map(|m| m.weight)
+            .sum();
+        if total > 0.0 {
+            own / total
+        } else {
+            0.0
+        }
+    }
 }
 
 /// Checks that an observation has the problem's dimension and finite

@@ -3,16 +3,15 @@
 //! fixes the run), and drawn ahead while the page's worker waits.
 
 use super::Trainer;
-use crate::config::NDIM_X;
 use crate::linalg::{ensure_len, paste_cols, Real};
 use crate::rng::Rng;
 
 /// The training batch and every noise of one step.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Batch<T> {
-    /// Clean training x (`n x 2`).
+    /// Clean training x (`n x ndim_x`).
     pub x: Vec<T>,
-    /// One-hot y (`n x ndim_y`).
+    /// The simulated y (`n x ndim_y`; zeros beyond the problem's own y).
     pub y: Vec<T>,
     /// Padded input [x, pad noise].
     pub x_in: Vec<T>,
@@ -50,11 +49,12 @@ impl<T: Real> Trainer<T> {
 
     /// Draws a batch into the current one's buffers, or into the next's.
     fn draw_into(&mut self, next: bool) {
-        let (n, dim, nz, ny) = (
+        let (n, dim, nz, ny, nx) = (
             self.cfg.batch,
             self.cfg.ndim_tot,
             self.cfg.ndim_z,
             self.cfg.ndim_y,
+            self.cfg.ndim_x,
         );
         let (y_noise, pad_noise) = (self.cfg.y_noise, self.cfg.pad_noise);
         let ws = if next {
@@ -64,7 +64,7 @@ impl<T: Real> Trainer<T> {
         };
         let rng = &mut self.rng;
         for (buf, len) in [
-            (&mut ws.x, n * NDIM_X),
+            (&mut ws.x, n * nx),
             (&mut ws.y, n * ny),
             (&mut ws.x_in, n * dim),
             (&mut ws.target, n * dim),
@@ -74,15 +74,20 @@ impl<T: Real> Trainer<T> {
             ensure_len(buf, len);
         }
         ws.y.fill(T::zero());
+        let own_y = self.problem.ndim_y();
+        let (mut x, mut y) = (vec![0.0; nx], vec![0.0; own_y]);
         for i in 0..n {
-            let (p, mode) = self.problem.sample(rng);
-            ws.x[2 * i] = T::of(p[0]);
-            ws.x[2 * i + 1] = T::of(p[1]);
-            ws.y[i * ny + self.problem.modes()[mode].label] = T::one();
+            self.problem.simulate(rng, &mut x, &mut y);
+            for (to, v) in ws.x[i * nx..(i + 1) * nx].iter_mut().zip(&x) {
+                *to = T::of(*v);
+            }
+            for (to, v) in ws.y[i * ny..i * ny + own_y].iter_mut().zip(&y) {
+                *to = T::of(*v);
+            }
         }
-        paste_cols(&ws.x, NDIM_X, &mut ws.x_in, dim, 0);
+        paste_cols(&ws.x, nx, &mut ws.x_in, dim, 0);
         for i in 0..n {
-            rng.fill_normal(&mut ws.x_in[i * dim + NDIM_X..(i + 1) * dim], pad_noise);
+            rng.fill_normal(&mut ws.x_in[i * dim + nx..(i + 1) * dim], pad_noise);
             noisy_target(
                 rng,
                 &mut ws.target[i * dim..(i + 1) * dim],

@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::inn::{InvertibleNet, Permutation};
 use crate::linalg::Real;
 use crate::optim::{Adam, AdamSettings};
-use crate::problem::GaussianMixture;
+use crate::problem::Problem;
 use crate::rng::Rng;
 use crate::TrainConfig;
 use objective::Workspace;
@@ -58,11 +58,11 @@ pub struct StepReport {
     pub ramp: f64,
 }
 
-/// Trains an INN on the configured toy problem.
+/// Trains an INN on the configured problem.
 #[derive(Debug)]
 pub struct Trainer<T: Real = f32> {
     cfg: ValidConfig,
-    problem: GaussianMixture,
+    problem: Box<dyn Problem>,
     net: InvertibleNet,
     params: Vec<T>,
     /// Running average of `params` (empty unless the configuration asks
@@ -91,7 +91,7 @@ impl<T: Real> Trainer<T> {
         let net = InvertibleNet::new(cfg.ndim_tot, cfg.hidden, cfg.depth, cfg.clamp, perms);
         let mut params = vec![T::zero(); net.n_params()];
         rng.fill_normal(&mut params, cfg.init_scale);
-        Ok(Self::assemble(cfg, net, params, rng, 0))
+        Self::assemble(cfg, net, params, rng, 0)
     }
 
     /// A trainer with given weights and permutations (from a model file).
@@ -111,10 +111,16 @@ impl<T: Real> Trainer<T> {
             )));
         }
         let rng = Rng::new(cfg.seed ^ step.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        Ok(Self::assemble(cfg, net, params, rng, step))
+        Self::assemble(cfg, net, params, rng, step)
     }
 
-    fn assemble(cfg: ValidConfig, net: InvertibleNet, params: Vec<T>, rng: Rng, step: u64) -> Self {
+    fn assemble(
+        cfg: ValidConfig,
+        net: InvertibleNet,
+        params: Vec<T>,
+        rng: Rng,
+        step: u64,
+    ) -> Result<Self, Error> {
         let n = params.len();
         // Without an average the raw weights are sampled: no copy to keep.
         let averaged = if cfg.average_decay > 0.0 {
@@ -122,8 +128,8 @@ impl<T: Real> Trainer<T> {
         } else {
             Vec::new()
         };
-        Trainer {
-            problem: GaussianMixture::toy(cfg.labels),
+        Ok(Trainer {
+            problem: cfg.problem()?,
             cfg,
             net,
             grads: vec![T::zero(); n],
@@ -136,7 +142,7 @@ impl<T: Real> Trainer<T> {
             step,
             ws: Workspace::default(),
             sample_ws: SampleWorkspace::default(),
-        }
+        })
     }
 
     /// The checked configuration.
@@ -145,8 +151,8 @@ impl<T: Real> Trainer<T> {
     }
 
     /// The problem being learned.
-    pub fn problem(&self) -> &GaussianMixture {
-        &self.problem
+    pub fn problem(&self) -> &dyn Problem {
+        self.problem.as_ref()
     }
 
     /// The network's structure.

@@ -8,7 +8,6 @@
 use super::batch::Batch;
 use super::split::SplitStep;
 use super::{Losses, Trainer};
-use crate::config::NDIM_X;
 use crate::inn::{Invertible, NetCache, Scratch};
 use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
 use crate::loss::{max_likelihood, mmd_multiscale, mse, MmdScratch};
@@ -237,7 +236,7 @@ impl<T: Real> Trainer<T> {
     /// `into_inverse`, else to `grads`.
     fn inverse_losses(&mut self, rows: Range<usize>, wx: f64, into_inverse: bool) -> Losses {
         let cfg = &self.cfg;
-        let (n, dim, nz) = (cfg.batch, cfg.ndim_tot, cfg.ndim_z);
+        let (n, dim, nz, nx) = (cfg.batch, cfg.ndim_tot, cfg.ndim_z, cfg.ndim_x);
         let wrec = cfg.losses.rec.active();
         let ws = &mut self.ws;
         let (params, net) = (&self.params, &self.net);
@@ -294,20 +293,20 @@ impl<T: Real> Trainer<T> {
                 .unwrap_or(f64::NAN);
         }
         if rows.end == 2 * n {
-            ensure_len(&mut ws.x_gen, n * NDIM_X);
-            ensure_len(&mut ws.g_x_gen, n * NDIM_X);
-            copy_cols(gen_out, dim, 0, NDIM_X, &mut ws.x_gen);
+            ensure_len(&mut ws.x_gen, n * nx);
+            ensure_len(&mut ws.g_x_gen, n * nx);
+            copy_cols(gen_out, dim, 0, nx, &mut ws.x_gen);
             ws.g_x_gen.fill(T::zero());
             let v = mmd_multiscale(
                 &mut ws.mmd,
                 &ws.x_gen,
                 &ws.batch.x,
-                NDIM_X,
+                nx,
                 T::of(wx),
-                Some((&mut ws.g_x_gen, NDIM_X)),
+                Some((&mut ws.g_x_gen, nx)),
             );
             l.x = wx * v.to_f64().unwrap_or(f64::NAN);
-            paste_cols(&ws.g_x_gen, NDIM_X, g_gen, dim, 0);
+            paste_cols(&ws.g_x_gen, nx, g_gen, dim, 0);
         }
         net.backward_inverse(
             params,

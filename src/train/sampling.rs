@@ -6,10 +6,10 @@
 use super::batch::noisy_target;
 use super::schedule::sampling_weights;
 use super::Trainer;
-use crate::config::NDIM_X;
 use crate::error::Error;
 use crate::inn::{Invertible, NetCache};
 use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
+use crate::problem::check_observation;
 use crate::rng::Rng;
 
 /// How much of the training noise posterior sampling feeds the inverse:
@@ -33,39 +33,43 @@ pub(super) struct SampleWorkspace<T> {
 }
 
 impl<T: Real> Trainer<T> {
-    /// Posterior samples x = f^-1([z ~ N(0, I), pad, y* noisy]) for `label`,
-    /// as `x0, x1` pairs. `noise` scales the training noise fed with y* and
-    /// the padding (1: what the network was trained on).
+    /// Posterior samples x = f^-1([z ~ N(0, I), pad, y* noisy]) for the
+    /// observation `y_star` (the problem's y; a label's is its one-hot
+    /// vector), `ndim_x` values per sample. `noise` scales the training
+    /// noise fed with y* and the padding (1: what the network was trained
+    /// on).
     pub fn sample_posterior(
         &mut self,
-        label: usize,
+        y_star: &[f64],
         n: usize,
         seed: u64,
         noise: SampleNoise,
     ) -> Result<Vec<T>, Error> {
-        let (ny, n_labels) = (self.cfg.ndim_y, self.problem.n_labels());
-        if label >= n_labels {
-            return Err(Error::InvalidArgument(format!(
-                "label must be in 0..{n_labels}, got {label}"
-            )));
-        }
+        check_observation(self.problem.as_ref(), y_star)?;
         if !(noise.0.is_finite() && (0.0..=1.0).contains(&noise.0)) {
             return Err(Error::InvalidArgument(format!(
                 "sample noise must be in [0, 1], got {}",
                 noise.0
             )));
         }
-        let (dim, nz) = (self.cfg.ndim_tot, self.cfg.ndim_z);
+        let (dim, nz, ny, nx) = (
+            self.cfg.ndim_tot,
+            self.cfg.ndim_z,
+            self.cfg.ndim_y,
+            self.cfg.ndim_x,
+        );
         let mut rng = Rng::new(seed);
-        let mut onehot = vec![T::zero(); ny];
-        onehot[label] = T::one();
+        let mut y = vec![T::zero(); ny];
+        for (to, v) in y.iter_mut().zip(y_star) {
+            *to = T::of(*v);
+        }
         let sw = &mut self.sample_ws;
         ensure_len(&mut sw.input, n * dim);
         ensure_len(&mut sw.output, n * dim);
         ensure_len(&mut sw.logdet, n);
         let (pad, yn) = (self.cfg.pad_noise * noise.0, self.cfg.y_noise * noise.0);
         for row in sw.input.chunks_exact_mut(dim) {
-            noisy_target(&mut rng, row, &onehot, nz, pad, yn);
+            noisy_target(&mut rng, row, &y, nz, pad, yn);
         }
         let weights = sampling_weights(&self.cfg, &self.averaged, &self.params);
         self.net.inverse(
@@ -76,26 +80,44 @@ impl<T: Real> Trainer<T> {
             &mut sw.logdet,
             &mut sw.cache,
         );
-        let mut out = vec![T::zero(); n * NDIM_X];
-        copy_cols(&sw.output, dim, 0, NDIM_X, &mut out);
+        let mut out = vec![T::zero(); n * nx];
+        copy_cols(&sw.output, dim, 0, nx, &mut out);
         Ok(out)
     }
 
-    /// The forward pass on points `x` (`x0, x1` pairs), padded with the
-    /// training noise drawn from `seed` (as in training: with a latent space
-    /// wider than x, part of z comes from the padding): the latent z
-    /// (`n x ndim_z`) and predicted y (`n x n_labels`: the one-hot slots no
-    /// label uses are left out).
+    /// Posterior samples for label `label` of a problem whose observations
+    /// are labels: [`Trainer::sample_posterior`] of its observation.
+    pub fn sample_label(
+        &mut self,
+        label: usize,
+        n: usize,
+        seed: u64,
+        noise: SampleNoise,
+    ) -> Result<Vec<T>, Error> {
+        let y_star = self.problem.label_observation(label)?;
+        self.sample_posterior(&y_star, n, seed, noise)
+    }
+
+    /// The forward pass on points `x` (`ndim_x` values each), padded with
+    /// the training noise drawn from `seed` (as in training: with a latent
+    /// space wider than x, part of z comes from the padding): the latent z
+    /// (`n x ndim_z`) and predicted y (`n x` the problem's y: the padding
+    /// slots of a wider y are left out).
     pub fn forward_points(&mut self, x: &[T], seed: u64) -> (Vec<T>, Vec<T>) {
-        let (dim, nz, ny) = (self.cfg.ndim_tot, self.cfg.ndim_z, self.cfg.ndim_y);
-        let n_labels = self.problem.n_labels();
-        let n = x.len() / NDIM_X;
+        let (dim, nz, ny, nx) = (
+            self.cfg.ndim_tot,
+            self.cfg.ndim_z,
+            self.cfg.ndim_y,
+            self.cfg.ndim_x,
+        );
+        let own_y = self.problem.ndim_y();
+        let n = x.len() / nx;
         let sw = &mut self.sample_ws;
         ensure_len(&mut sw.input, n * dim);
         ensure_len(&mut sw.output, n * dim);
         ensure_len(&mut sw.logdet, n);
         Rng::new(seed).fill_normal(&mut sw.input, self.cfg.pad_noise);
-        paste_cols(x, NDIM_X, &mut sw.input, dim, 0);
+        paste_cols(x, nx, &mut sw.input, dim, 0);
         let weights = sampling_weights(&self.cfg, &self.averaged, &self.params);
         self.net.forward(
             weights,
@@ -106,9 +128,9 @@ impl<T: Real> Trainer<T> {
             &mut sw.cache,
         );
         let mut z = vec![T::zero(); n * nz];
-        let mut y = vec![T::zero(); n * n_labels];
+        let mut y = vec![T::zero(); n * own_y];
         copy_cols(&sw.output, dim, 0, nz, &mut z);
-        copy_cols(&sw.output, dim, dim - ny, n_labels, &mut y);
+        copy_cols(&sw.output, dim, dim - ny, own_y, &mut y);
         (z, y)
     }
 }

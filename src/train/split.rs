@@ -16,7 +16,7 @@ mod tests;
 pub use sides::{ForwardSide, Fresh, InverseSide, Next};
 
 use super::{Losses, StepReport, Trainer};
-use crate::config::{TrainConfig, NDIM_X};
+use crate::config::TrainConfig;
 use crate::error::Error;
 use crate::inn::{InvertibleNet, Permutation};
 use crate::linalg::Real;
@@ -137,6 +137,7 @@ pub struct SplitStep {
     batch: usize,
     dim: usize,
     nz: usize,
+    nx: usize,
     n_params: usize,
     /// Rows the forward half reconstructs (the first ones); the inverse
     /// half reconstructs the others, or none without a reconstruction loss.
@@ -175,10 +176,16 @@ impl SplitStep {
     /// Where the values of a step packet lie: the weights, the padded x
     /// (`batch x ndim_tot`), the inverse input (`2 batch x ndim_tot`),
     /// the perturbation of the reconstructed z (`batch x ndim_z`) and the
-    /// training x (`batch x 2`).
+    /// training x (`batch x ndim_x`).
     pub fn step_segments(&self) -> [Range<usize>; 5] {
         let (n, dim) = (self.batch, self.dim);
-        let lens = [self.n_params, n * dim, 2 * n * dim, n * self.nz, n * NDIM_X];
+        let lens = [
+            self.n_params,
+            n * dim,
+            2 * n * dim,
+            n * self.nz,
+            n * self.nx,
+        ];
         let mut at = 0;
         lens.map(|len| {
             at += len;
@@ -231,6 +238,7 @@ impl<T: Real> Trainer<T> {
             batch: cfg.batch,
             dim: cfg.ndim_tot,
             nz: cfg.ndim_z,
+            nx: cfg.ndim_x,
             n_params: self.params.len(),
             forward_rows: if reconstructs { cfg.batch * 3 / 8 } else { 0 },
             reconstructs,
@@ -275,7 +283,7 @@ impl<T: Real> Trainer<T> {
         let net = InvertibleNet::new(cfg.ndim_tot, cfg.hidden, cfg.depth, cfg.clamp, perms);
         let params = vec![T::zero(); net.n_params()];
         let rng = Rng::new(cfg.seed);
-        Ok(Self::assemble(cfg, net, params, rng, 0))
+        Self::assemble(cfg, net, params, rng, 0)
     }
 
     /// One step with its inverse half run by `helper`, a trainer of the

@@ -208,7 +208,7 @@ impl WasmTrainer {
     ) -> Result<Float32Array, JsError> {
         let s = self
             .inner
-            .sample_posterior(label, n, seed as u64, SampleNoise(noise))
+            .sample_label(label, n, seed as u64, SampleNoise(noise))
             .map_err(js_err)?;
         Ok(Float32Array::from(s.as_slice()))
     }

@@ -154,15 +154,6 @@ impl GaussianMixture {
         (0..self.modes.len()).filter(move |&i| self.modes[i].label == label)
     }
 
-    /// Prior probability of `label`.
-    pub fn label_probability(&self, label: usize) -> f64 {
-        let total: f64 = self.modes.iter().map(|m| m.weight).sum();
-        self.modes_of(label)
-            .map(|i| self.modes[i].weight)
-            .sum::<f64>()
-            / total
-    }
-
     fn draw_from(&self, rng: &mut Rng, mode: usize) -> [f64; 2] {
         let m = &self.modes[mode];
         [
@@ -318,6 +309,18 @@ impl Problem for GaussianMixture {
 
     fn score_kinds(&self) -> &'static [ScoreKind] {
         &[ScoreKind::Modes, ScoreKind::Mmd]
+    }
+
+    fn n_labels(&self) -> usize {
+        self.n_labels
+    }
+
+    fn label_observation(&self, label: usize) -> Result<Vec<f64>, Error> {
+        self.one_hot(label)
+    }
+
+    fn modes(&self) -> &[Mode] {
+        &self.modes
     }
 
     fn view(&self) -> ProblemView {

@@ -4,7 +4,6 @@
 //! cannot run a step out of order.
 
 use super::{Packet, PacketKind, PacketSize, SplitStep, HEADER};
-use crate::config::NDIM_X;
 use crate::error::Error;
 use crate::linalg::{ensure_len, Real};
 use crate::train::{Losses, StepReport, Trainer};
@@ -213,14 +212,14 @@ impl<T: Real> InverseSide<T> {
             InverseStage::Idle => {
                 let h = check(packet, &plan, PacketKind::Step, None)?;
                 let step = h[1] as u64;
-                let (n, dim, nz) = (t.cfg.batch, t.cfg.ndim_tot, t.cfg.ndim_z);
+                let (n, dim, nz, nx) = (t.cfg.batch, t.cfg.ndim_tot, t.cfg.ndim_z, t.cfg.ndim_x);
                 let b = &mut t.ws.batch;
                 let parts = [
                     (&mut t.params, 0),
                     (&mut b.x_in, n * dim),
                     (&mut b.rev_in, 2 * n * dim),
                     (&mut b.z_noise, n * nz),
-                    (&mut b.x, n * NDIM_X),
+                    (&mut b.x, n * nx),
                 ];
                 for ((part, len), at) in parts.into_iter().zip(plan.step_segments()) {
                     if len > 0 {
