@@ -1,9 +1,9 @@
 //! What the main thread asks of the core: reading and writing links, the
 //! exact posterior for the views, and the wasm self-test.
 
+use super::labelled_problem;
 use crate::config::SETTINGS;
 use crate::hash::{parse_hash, to_hash, with_setting, PageState};
-use crate::problem::{GaussianMixture, LabelMap};
 use crate::rng::Rng;
 use js_sys::Float32Array;
 use serde_json::json;
@@ -58,12 +58,6 @@ pub fn settings_table() -> String {
     crate::config::table_json().to_string()
 }
 
-fn toy(labels: &str) -> Result<GaussianMixture, JsError> {
-    LabelMap::parse(labels)
-        .map(GaussianMixture::toy)
-        .ok_or_else(|| JsError::new("labels must be all, some or none"))
-}
-
 /// `n` exact posterior samples of `label` (x0, x1 pairs).
 #[wasm_bindgen(js_name = exactSamples)]
 pub fn exact_samples(
@@ -72,9 +66,10 @@ pub fn exact_samples(
     n: usize,
     seed: f64,
 ) -> Result<Float32Array, JsError> {
-    let g = toy(labels)?;
+    let g = labelled_problem(labels)?;
+    let y_star = g.label_observation(label).map_err(super::js_err)?;
     let s = g
-        .sample_posterior(&mut Rng::new(seed as u64), label, n)
+        .sample_posterior(&mut Rng::new(seed as u64), &y_star, n)
         .map_err(super::js_err)?;
     Ok(Float32Array::from(
         s.iter().map(|&v| v as f32).collect::<Vec<_>>().as_slice(),
@@ -84,18 +79,21 @@ pub fn exact_samples(
 /// `n` prior samples with their labels: `[x0, x1, label, ...]`.
 #[wasm_bindgen(js_name = priorSamples)]
 pub fn prior_samples(labels: &str, n: usize, seed: f64) -> Result<Float32Array, JsError> {
-    let g = toy(labels)?;
+    let g = labelled_problem(labels)?;
     let mut rng = Rng::new(seed as u64);
     let mut out = Vec::with_capacity(3 * n);
+    let (mut x, mut y) = ([0.0; 2], vec![0.0; g.ndim_y()]);
     for _ in 0..n {
-        let (p, mode) = g.sample(&mut rng);
-        out.extend([p[0] as f32, p[1] as f32, g.modes()[mode].label as f32]);
+        g.simulate(&mut rng, &mut x, &mut y);
+        let label = (0..y.len()).position(|j| y[j] == 1.0).unwrap_or(0);
+        out.extend([x[0] as f32, x[1] as f32, label as f32]);
     }
     Ok(Float32Array::from(out.as_slice()))
 }
 
-/// The mixture density on a `w x h` grid over `[lo, hi]^2`, row by row from
-/// the top; restricted to `label`'s modes when `label >= 0`.
+/// The prior density p(x) on a `w x h` grid over `[lo, hi]^2`, row by row
+/// from the top; p(x, label) when `label >= 0` (the sum of these over the
+/// labels is p(x)).
 #[wasm_bindgen(js_name = densityGrid)]
 pub fn density_grid(
     labels: &str,
@@ -105,14 +103,24 @@ pub fn density_grid(
     lo: f64,
     hi: f64,
 ) -> Result<Float32Array, JsError> {
-    let g = toy(labels)?;
-    let only = usize::try_from(label).ok();
+    let g = labelled_problem(labels)?;
+    let observations = match usize::try_from(label) {
+        Ok(l) => vec![g.label_observation(l).map_err(super::js_err)?],
+        Err(_) => (0..g.n_labels())
+            .map(|l| g.label_observation(l))
+            .collect::<Result<_, _>>()
+            .map_err(super::js_err)?,
+    };
     let mut out = Vec::with_capacity(w * h);
     for r in 0..h {
         let y = hi - (r as f64 + 0.5) / h as f64 * (hi - lo);
         for c in 0..w {
             let x = lo + (c as f64 + 0.5) / w as f64 * (hi - lo);
-            out.push(g.density([x, y], only) as f32);
+            let p: f64 = observations
+                .iter()
+                .map(|o| g.log_target(&[x, y], o).exp())
+                .sum();
+            out.push(p as f32);
         }
     }
     Ok(Float32Array::from(out.as_slice()))
@@ -135,19 +143,20 @@ pub fn score_samples(
     samples: &[f32],
     seed: f64,
 ) -> Result<String, JsError> {
-    let g = toy(labels)?;
+    let g = labelled_problem(labels)?;
     if samples.len() < 2 {
         return Err(JsError::new("no samples to score"));
     }
     let n = samples.len() / 2;
+    let y_star = g.label_observation(label).map_err(super::js_err)?;
     let mut rng = Rng::new(seed as u64);
     let exact = g
-        .sample_posterior(&mut rng, label, n)
+        .sample_posterior(&mut rng, &y_star, n)
         .map_err(super::js_err)?;
     let again = g
-        .sample_posterior(&mut rng, label, n)
+        .sample_posterior(&mut rng, &y_star, n)
         .map_err(super::js_err)?;
     let s: Vec<f64> = samples.iter().map(|&v| f64::from(v)).collect();
-    let score = crate::metrics::score_label(&g, label, &s, &exact, Some(&again));
+    let score = crate::metrics::score_label(g.modes(), label, &s, &exact, Some(&again));
     Ok(serde_json::to_string(&score).unwrap_or_default())
 }

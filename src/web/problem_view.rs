@@ -5,8 +5,9 @@
 //! chooses colours, sizes and layout; every number of the maths is from
 //! here, so that a caption cannot disagree with the scores beside it.
 
+use super::labelled_problem;
 use crate::metrics::{latent_health, score_label, IN_MODE_STDS};
-use crate::problem::{GaussianMixture, LabelMap};
+use crate::problem::{LabelMap, Problem, ProblemKind};
 use js_sys::Float64Array;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
@@ -23,15 +24,9 @@ const LABEL_MAPS: [(LabelMap, Option<&str>); 3] = [
 /// mode shows whole, with its in-mode disc and a margin.
 const EXTENT_STDS: f64 = 5.0;
 
-fn mixture(labels: &str) -> Result<GaussianMixture, JsError> {
-    LabelMap::parse(labels)
-        .map(GaussianMixture::toy)
-        .ok_or_else(|| JsError::new("labels must be all, some or none"))
-}
-
 /// The square `[lo, hi]^2` with whole-number ends that holds every mode out
 /// to `EXTENT_STDS` stds.
-fn extent(g: &GaussianMixture) -> (f64, f64) {
+fn extent(g: &dyn Problem) -> (f64, f64) {
     g.modes()
         .iter()
         .flat_map(|m| {
@@ -49,7 +44,7 @@ fn extent(g: &GaussianMixture) -> (f64, f64) {
 /// square the plots of x show.
 #[wasm_bindgen(js_name = problemView)]
 pub fn problem_view(labels: &str) -> Result<String, JsError> {
-    let g = mixture(labels)?;
+    let g = labelled_problem(labels)?;
     let modes: Vec<_> = g
         .modes()
         .iter()
@@ -62,7 +57,7 @@ pub fn problem_view(labels: &str) -> Result<String, JsError> {
             })
         })
         .collect();
-    let (lo, hi) = extent(&g);
+    let (lo, hi) = extent(g.as_ref());
     Ok(json!({"nLabels": g.n_labels(), "modes": modes, "extent": [lo, hi]}).to_string())
 }
 
@@ -75,7 +70,7 @@ pub fn label_maps() -> String {
         .map(|&(map, note)| {
             json!({
                 "name": map.name(),
-                "nLabels": GaussianMixture::toy(map).n_labels(),
+                "nLabels": ProblemKind::Mixture.build(map, 0.0).map_or(0, |p| p.n_labels()),
                 "note": note,
             })
         })
@@ -90,7 +85,7 @@ pub fn label_maps() -> String {
 /// mass, as counts), so the text that reports them agrees with the score.
 #[wasm_bindgen(js_name = modeCounts)]
 pub fn mode_counts(labels: &str, label: usize, samples: &[f32]) -> Result<String, JsError> {
-    let g = mixture(labels)?;
+    let g = labelled_problem(labels)?;
     if label >= g.n_labels() {
         return Err(JsError::new(&format!(
             "label must be in 0..{}, got {label}",
@@ -99,7 +94,7 @@ pub fn mode_counts(labels: &str, label: usize, samples: &[f32]) -> Result<String
     }
     let s: Vec<f64> = samples.iter().map(|&v| f64::from(v)).collect();
     // The exact set only feeds the spread ratios, which are not used here.
-    let score = score_label(&g, label, &s, &s, None);
+    let score = score_label(g.modes(), label, &s, &s, None);
     // Shares back to whole counts: each share is a count over at most the
     // number of samples, so rounding recovers the count exactly.
     let inside = (score.in_correct * score.samples as f64).round();
