@@ -4,7 +4,9 @@
 
 use crate::error::Error;
 use crate::linalg::Real;
-use crate::metrics::{latent_health, score_label, LabelScore, LatentHealth};
+use crate::metrics::{
+    latent_health, score_label, score_observation, LabelScore, LatentHealth, ObservationScore,
+};
 use crate::problem::Problem;
 use crate::rng::Rng;
 use crate::train::{SampleNoise, Trainer};
@@ -161,6 +163,24 @@ pub fn evaluate_latent_of_label<S: Sampler + ?Sized>(
     let points = problem.sample_posterior(&mut rng, &y_star, n).ok()?;
     let (z, ndim_z) = sampler.latent(&points, rng.next_seed())?;
     Some(latent_health(&z, ndim_z))
+}
+
+/// The scores of the model's `n` samples for the observation `y_star`,
+/// drawn from `seed` (then two exact sample sets of the same size, drawn
+/// after them): what a problem with a continuous observation is judged by.
+pub fn evaluate_observation<S: Sampler + ?Sized>(
+    sampler: &mut S,
+    y_star: &[f64],
+    n: usize,
+    seed: u64,
+    noise: SampleNoise,
+) -> Result<ObservationScore, Error> {
+    let mut rng = Rng::new(seed);
+    let samples = sampler.sample(y_star, n, rng.next_seed(), noise)?;
+    let problem = sampler.problem();
+    let exact = problem.sample_posterior(&mut rng, y_star, n)?;
+    let again = problem.sample_posterior(&mut rng, y_star, n)?;
+    Ok(score_observation(problem, y_star, &samples, &exact, &again))
 }
 
 fn score_with<S: Sampler + ?Sized>(

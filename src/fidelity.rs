@@ -4,14 +4,26 @@
 //! by label: [`judge_label`], then [`Verdict::from_labels`]), so that they
 //! draw the same samples for the same run and judge them by one rule.
 
-use crate::evaluate::{evaluate_label, Sampler};
-use crate::metrics::{LabelScore, FIDELITY_BAR};
+use crate::evaluate::{evaluate_label, evaluate_observation, Sampler};
+use crate::metrics::{LabelScore, ObservationScore, FIDELITY_BAR, OBSERVATION_BAR};
+use crate::rng::Rng;
 use crate::train::SampleNoise;
 use serde::Serialize;
 
 /// Posterior samples per label that the verdict scores, and as many exact
 /// samples twice over (the reference and the MMD^2's noise floor).
 pub const SAMPLES_PER_LABEL: usize = 2000;
+
+/// Observations a problem with a continuous observation is judged on: the
+/// simulated observations of this many draws from the prior.
+pub const TARGETS: usize = 5;
+
+/// Posterior samples per target that the verdict scores.
+pub const SAMPLES_PER_TARGET: usize = 1500;
+
+/// Seeds the draws of the targets: the same targets for every run, chosen
+/// once and never tuned on.
+const TARGET_SEED: u64 = 2019;
 
 /// Training steps between two checks of the bar when counting the steps a
 /// run takes to reach it (the bench, and the page's bench): the count
@@ -49,15 +61,28 @@ pub struct LabelVerdict {
     pub misses: Vec<String>,
 }
 
-/// Whether a model clears the bar for every label, with the scores.
+/// One target's scores and what of them misses the bar.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetVerdict {
+    /// The scores.
+    #[serde(flatten)]
+    pub score: ObservationScore,
+    /// What misses the bar; empty when the target clears it.
+    pub misses: Vec<String>,
+}
+
+/// Whether a model clears the bar for every label (or, for a continuous
+/// observation, every target), with the scores.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Verdict {
     /// Training steps behind the model.
     pub step: u64,
-    /// Every label scored, none with a miss.
+    /// Every label (target) scored, none with a miss.
     pub passes: bool,
-    /// Each label's scores and misses.
+    /// Each label's scores and misses (none for a continuous observation).
     pub labels: Vec<LabelVerdict>,
+    /// Each target's scores and misses (none for labels).
+    pub targets: Vec<TargetVerdict>,
 }
 
 impl Verdict {
@@ -74,19 +99,23 @@ impl Verdict {
             step,
             passes,
             labels,
+            targets: Vec::new(),
         }
     }
 
-    /// Every miss, each naming its label; empty when the verdict passes.
+    /// Every miss, each naming its label or target; empty when the
+    /// verdict passes.
     pub fn failures(&self) -> Vec<String> {
-        self.labels
-            .iter()
-            .flat_map(|l| {
-                l.misses
-                    .iter()
-                    .map(|m| format!("label {}: {m}", l.score.label))
-            })
-            .collect()
+        let labels = self.labels.iter().flat_map(|l| {
+            l.misses
+                .iter()
+                .map(|m| format!("label {}: {m}", l.score.label))
+        });
+        let targets = self.targets.iter().flat_map(|t| {
+            let y = &t.score.y_star;
+            t.misses.iter().map(move |m| format!("target {y:.3?}: {m}"))
+        });
+        labels.chain(targets).collect()
     }
 }
 
@@ -111,10 +140,72 @@ pub fn judge_label<S: Sampler + ?Sized>(
     Some(LabelVerdict { score, misses })
 }
 
+/// The observations a problem with a continuous observation is judged on:
+/// those of [`TARGETS`] draws from its joint, the same for every run.
+pub fn targets(problem: &dyn crate::problem::Problem) -> Vec<Vec<f64>> {
+    let mut rng = Rng::new(TARGET_SEED);
+    let (mut x, mut y) = (vec![0.0; problem.ndim_x()], vec![0.0; problem.ndim_y()]);
+    (0..TARGETS)
+        .map(|_| {
+            problem.simulate(&mut rng, &mut x, &mut y);
+            y.clone()
+        })
+        .collect()
+}
+
+/// The verdict on target `y_star` of the model behind `sampler`, trained
+/// from `run_seed`: its [`SAMPLES_PER_TARGET`] samples drawn from
+/// `score_seed(run_seed) + index`, against exact ones.
+pub fn judge_target<S: Sampler + ?Sized>(
+    sampler: &mut S,
+    y_star: &[f64],
+    index: usize,
+    run_seed: u64,
+) -> TargetVerdict {
+    let seed = score_seed(run_seed).wrapping_add(index as u64);
+    match evaluate_observation(
+        sampler,
+        y_star,
+        SAMPLES_PER_TARGET,
+        seed,
+        SampleNoise::default(),
+    ) {
+        Ok(score) => TargetVerdict {
+            misses: OBSERVATION_BAR.misses(&score),
+            score,
+        },
+        Err(e) => TargetVerdict {
+            score: ObservationScore {
+                y_star: y_star.to_vec(),
+                samples: 0,
+                mmd2: f64::NAN,
+                mmd2_floor: f64::NAN,
+                resimulation: None,
+                coordinates: Vec::new(),
+            },
+            misses: vec![e.to_string()],
+        },
+    }
+}
+
 /// The verdict on every label of the model behind `sampler`, trained from
-/// `run_seed`.
+/// `run_seed`; for a problem whose observation is continuous, on every
+/// target of [`targets`].
 pub fn verdict<S: Sampler + ?Sized>(sampler: &mut S, run_seed: u64) -> Verdict {
     let n_labels = sampler.problem().n_labels();
+    if n_labels == 0 {
+        let targets: Vec<TargetVerdict> = targets(sampler.problem())
+            .iter()
+            .enumerate()
+            .map(|(i, y)| judge_target(sampler, y, i, run_seed))
+            .collect();
+        return Verdict {
+            step: sampler.steps_done(),
+            passes: !targets.is_empty() && targets.iter().all(|t| t.misses.is_empty()),
+            labels: Vec::new(),
+            targets,
+        };
+    }
     let labels = (0..n_labels)
         .filter_map(|label| judge_label(sampler, label, run_seed))
         .collect();

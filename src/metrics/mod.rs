@@ -9,8 +9,13 @@ use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
 mod bar;
+mod observation;
 
 pub use bar::{FidelityBar, FIDELITY_BAR};
+pub use observation::{
+    resimulation, score_observation, CoordinateScore, ObservationBar, ObservationScore,
+    Resimulation, OBSERVATION_BAR,
+};
 
 /// A sample "is in" a mode when it lies within this many stds of its centre.
 pub const IN_MODE_STDS: f64 = 3.0;

@@ -201,6 +201,11 @@ impl Problem for RobotArm {
         &[ScoreKind::Mmd, ScoreKind::Resimulation]
     }
 
+    fn resimulation_distance(&self, x: &[f64], y_star: &[f64]) -> Option<f64> {
+        let t = Self::tip(x);
+        Some((t[0] - y_star[0]).hypot(t[1] - y_star[1]))
+    }
+
     fn view(&self) -> ProblemView {
         ProblemView::Arm {
             lengths: ARM_LENGTHS,
@@ -226,19 +231,6 @@ pub fn resimulation_error(
             samples.len()
         )));
     }
-    let mut d: Vec<f64> = samples
-        .chunks_exact(4)
-        .map(|x| {
-            let t = RobotArm::tip(x);
-            (t[0] - y_star[0]).hypot(t[1] - y_star[1])
-        })
-        .collect();
-    d.sort_by(f64::total_cmp);
-    let quantile = |q: f64| {
-        let pos = q * (d.len() - 1) as f64;
-        let (lo, frac) = (pos.floor() as usize, pos.fract());
-        let hi = (lo + 1).min(d.len() - 1);
-        d[lo] + frac * (d[hi] - d[lo])
-    };
-    Ok((quantile(0.5), quantile(0.9)))
+    let r = crate::metrics::resimulation(arm, samples, y_star).expect("the arm has a forward map");
+    Ok((r.median, r.p90))
 }

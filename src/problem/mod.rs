@@ -151,6 +151,12 @@ pub trait Problem: std::fmt::Debug + Send + Sync {
     fn modes(&self) -> &[Mode] {
         &[]
     }
+    /// The distance of x's noiseless observation from `y_star`, for a
+    /// problem whose forward process is a function of x plus noise: the
+    /// re-simulation error of a posterior sample. None otherwise.
+    fn resimulation_distance(&self, _x: &[f64], _y_star: &[f64]) -> Option<f64> {
+        None
+    }
     /// Prior probability of label `label`: its modes' share of the weight
     /// (0 for a problem without labelled modes).
     fn label_probability(&self, label: usize) -> f64 {
