@@ -231,3 +231,90 @@ fn bad_input_gives_one_message_and_exit_code_2() {
         );
     }
 }
+
+#[test]
+fn the_arm_trains_samples_evaluates_and_runs_abc_from_the_command_line() {
+    let model = temp("arm.json");
+    let out = inn(&[
+        "train",
+        "--problem",
+        "arm",
+        "--preset",
+        "arm",
+        "--seed",
+        "2",
+        "--steps",
+        "30",
+        "--out",
+        &model,
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let sample = |seed: &str| {
+        inn(&[
+            "sample", "--model", &model, "--y", "1.0,0.6", "--n", "20", "--seed", seed,
+        ])
+    };
+    let out = sample("4");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "x0,x1,x2,x3");
+    assert_eq!(lines.len(), 21);
+    assert!(lines[1..].iter().all(|l| l.split(',').count() == 4));
+    assert_eq!(sample("4").stdout, out.stdout, "same seed, same samples");
+    assert_ne!(sample("5").stdout, out.stdout);
+
+    // A label means nothing to the arm; a target out of reach is refused.
+    let out = inn(&["sample", "--model", &model, "--label", "1", "--n", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("give --y"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = inn(&["sample", "--model", &model, "--y", "9,0", "--n", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("out of reach"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = inn(&["eval", "--model", &model, "--y", "1.0,0.6"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["samples"], 1500);
+    assert_eq!(v["coordinates"].as_array().unwrap().len(), 4);
+    let median = v["resimulation"]["median"].as_f64().unwrap();
+    let p90 = v["resimulation"]["p90"].as_f64().unwrap();
+    assert!(0.0 < median && median <= p90, "{median} {p90}");
+    assert!(v["mmd2"].as_f64().unwrap() > v["mmd2_floor"].as_f64().unwrap());
+
+    let out = inn(&[
+        "baseline",
+        "--method",
+        "abc",
+        "--problem",
+        "arm",
+        "--y",
+        "1.0,0.6",
+        "--eps",
+        "0.1",
+        "--n",
+        "20",
+        "--seed",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(
+        csv.starts_with("x0,x1,x2,x3\n") && csv.lines().count() == 21,
+        "{csv}"
+    );
+    let cost: serde_json::Value = serde_json::from_str(text(&out.stderr).trim()).unwrap();
+    assert_eq!(cost["samples"], 20);
+    // About one simulation in 9000 lands within 0.1 of this target.
+    assert!(cost["simulations"].as_u64().unwrap() > 20_000, "{cost}");
+}

@@ -1,7 +1,8 @@
 //! `inn abc` and `inn baseline`: the methods other than the INN from the
 //! command line. Samples go to stdout as CSV, what they cost to stderr.
 
-use super::{number, observation, parse_flags, problem, required, write_csv};
+use super::flags::{number, observation, parse_flags, problem, required};
+use super::write_csv;
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
 use crate::method::{
     ask, Abc, Answer, Cgan, CganSettings, Mcmc, MeanVariance, MeanVarianceSettings, Method, Query,
@@ -187,7 +188,7 @@ pub fn baseline(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Re
     let c = answer.cost;
     let mut record = json!({
         "method": method,
-        "samples": answer.samples.len() / 2,
+        "samples": answer.samples.len() / problem.ndim_x(),
         "simulations": c.simulations,
         "density_evals": c.density_evaluations,
         "network_evals": c.network_evaluations,

@@ -3,29 +3,31 @@
 //! stderr and exit code 2; nothing here panics on user input.
 
 mod baseline;
+mod flags;
+
 use crate::evaluate::evaluate_latent;
 use crate::fidelity::{self, Verdict};
 use crate::hash::{parse_hash, PageState};
 use crate::linalg::with_browser_arithmetic;
 use crate::metrics::LatentHealth;
 use crate::model_file::ModelFile;
-use crate::problem::{Problem, ProblemKind, ARM_DEFAULT_NOISE};
 use crate::train::{SampleNoise, Trainer};
-use crate::{LabelMap, Preset, TrainConfig};
+use crate::{Preset, TrainConfig};
+use flags::{labels, number, observation, parse_flags, problem_kind, required, split_sets, Flags};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
 
 /// Usage text.
 pub const USAGE: &str = "\
 usage:
-  inn train --preset fast|paper|forward-only|backward-only --labels all|some|none --seed N [--set key=value ...] [--steps N] --out model.json
+  inn train --preset fast|paper|forward-only|backward-only|arm [--problem mixture|arm] [--labels all|some|none] --seed N [--set key=value ...] [--steps N] --out model.json
   inn train --link 'preset=fast&labels=some&seed=1' [--set key=value ...] [--steps N] [--browser-arithmetic] --out model.json
-  inn sample --model model.json --label L --n N [--seed N] [--noise F]
-  inn eval --model model.json
+  inn sample --model model.json (--label L | --y Y1,Y2) --n N [--seed N] [--noise F]
+  inn eval --model model.json [--y Y1,Y2]
   inn abc --labels all|some|none --label L --n N [--eps E | --nearest] [--budget N] [--seed N]
-  inn baseline --method abc|mcmc|mean-variance|variational|cgan --labels all|some|none --label L --n N [--seed N] [--budget N] [--chains K] [--steps N] [--eps E]";
+  inn baseline --method abc|mcmc|mean-variance|variational|cgan (--labels all|some|none --label L | --problem arm --y Y1,Y2) --n N [--seed N] [--budget N] [--chains K] [--steps N] [--eps E]
+The arm's y is the tip's position; the mixture's label is a colour (--labels defaults to some).";
 
 /// Runs the command line `args` (without the program name); returns the
 /// exit code.
@@ -39,100 +41,6 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             }
             2
         }
-    }
-}
-
-type Flags = HashMap<String, String>;
-
-/// Splits `--key value` pairs (and bare `--nearest`), refusing unknown keys.
-fn parse_flags(args: &[String], known: &[&str], switches: &[&str]) -> Result<Flags, String> {
-    let mut flags = Flags::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let Some(key) = a.strip_prefix("--") else {
-            return Err(format!("unexpected argument '{a}' (see --help)"));
-        };
-        if switches.contains(&key) {
-            flags.insert(key.to_string(), String::new());
-            continue;
-        }
-        if !known.contains(&key) {
-            return Err(format!("unknown option '--{key}' (see --help)"));
-        }
-        let Some(v) = it.next() else {
-            return Err(format!("--{key} needs a value"));
-        };
-        if flags.insert(key.to_string(), v.clone()).is_some() {
-            return Err(format!("--{key} given twice"));
-        }
-    }
-    Ok(flags)
-}
-
-fn required<'a>(f: &'a Flags, key: &str) -> Result<&'a str, String> {
-    f.get(key)
-        .map(String::as_str)
-        .ok_or_else(|| format!("--{key} is required (see --help)"))
-}
-
-fn number<T: std::str::FromStr>(f: &Flags, key: &str, default: Option<T>) -> Result<T, String> {
-    match f.get(key) {
-        Some(v) => v
-            .parse()
-            .map_err(|_| format!("--{key} must be a number, got '{v}'")),
-        None => default.ok_or_else(|| format!("--{key} is required (see --help)")),
-    }
-}
-
-fn labels(f: &Flags) -> Result<LabelMap, String> {
-    let v = required(f, "labels")?;
-    LabelMap::parse(v).ok_or_else(|| format!("--labels must be all, some or none, got '{v}'"))
-}
-
-/// The problem `--problem` names (the mixture when not given), with its
-/// parameter: `--labels` for the mixture.
-fn problem_kind(f: &Flags) -> Result<ProblemKind, String> {
-    let v = f.get("problem").map_or("mixture", String::as_str);
-    ProblemKind::parse(v).ok_or_else(|| format!("--problem must be mixture or arm, got '{v}'"))
-}
-
-/// The problem of `--problem` (and `--labels` for the mixture).
-fn problem(f: &Flags) -> Result<Box<dyn Problem>, String> {
-    let kind = problem_kind(f)?;
-    let map = match kind {
-        ProblemKind::Mixture => labels(f)?,
-        ProblemKind::Arm => LabelMap::Some,
-    };
-    kind.build(map, ARM_DEFAULT_NOISE)
-        .map_err(|e| e.to_string())
-}
-
-/// The observation asked about: `--y` (comma-separated numbers), or
-/// `--label` for a problem whose observations are labels.
-fn observation(problem: &dyn Problem, f: &Flags) -> Result<Vec<f64>, String> {
-    match (f.get("y"), f.get("label")) {
-        (Some(_), Some(_)) => Err("give either --y or --label, not both".into()),
-        (Some(text), None) => {
-            let y = text
-                .split(',')
-                .map(|v| v.trim().parse::<f64>())
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| format!("--y must be comma-separated numbers, got '{text}'"))?;
-            crate::problem::check_observation(problem, &y).map_err(|e| format!("--y: {e}"))?;
-            Ok(y)
-        }
-        (None, Some(_)) if problem.n_labels() > 0 => {
-            let label: usize = number(f, "label", None)?;
-            problem
-                .label_observation(label)
-                .map_err(|e| format!("--{e}"))
-        }
-        (None, Some(_)) => Err(format!(
-            "the {} problem's observations are not labels: give --y",
-            problem.name()
-        )),
-        (None, None) if problem.n_labels() > 0 => Err("--label is required (see --help)".into()),
-        (None, None) => Err("--y is required (see --help)".into()),
     }
 }
 
@@ -207,35 +115,18 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
             )
         }
         "eval" => {
-            let f = parse_flags(rest, &["model"], &[])?;
-            eval(&mut load_model(&f)?, out, err)
+            let f = parse_flags(rest, &["model", "y"], &[])?;
+            let mut t = load_model(&f)?;
+            if f.contains_key("y") {
+                let y_star = observation(t.problem(), &f)?;
+                return eval_observation(&mut t, &y_star, out);
+            }
+            eval(&mut t, out, err)
         }
         "abc" => baseline::abc(rest, out, err),
         "baseline" => baseline::baseline(rest, out, err),
         other => Err(format!("unknown command '{other}' (see --help)")),
     }
-}
-
-/// `--set key=value` pairs, in the order given.
-type Sets = Vec<(String, String)>;
-
-/// Takes the `--set key=value` pairs (repeatable) out of `args`.
-fn split_sets(args: &[String]) -> Result<(Vec<String>, Sets), String> {
-    let mut rest = Vec::new();
-    let mut sets = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a != "--set" {
-            rest.push(a.clone());
-            continue;
-        }
-        let pair = it.next().ok_or("--set needs key=value")?;
-        let (k, v) = pair
-            .split_once('=')
-            .ok_or_else(|| format!("--set needs key=value, got '{pair}'"))?;
-        sets.push((k.to_string(), v.to_string()));
-    }
-    Ok((rest, sets))
 }
 
 /// The fidelity verdict on a trained model, with its scores and the
@@ -268,6 +159,23 @@ fn eval(t: &mut Trainer, out: &mut dyn Write, err: &mut dyn Write) -> Result<(),
     Ok(())
 }
 
+/// The scores of a trained model's samples for one observation, as JSON
+/// on `out`: [`fidelity::SAMPLES_PER_TARGET`] samples against as many
+/// exact ones, drawn as the verdict draws its first target's.
+fn eval_observation(t: &mut Trainer, y_star: &[f64], out: &mut dyn Write) -> Result<(), String> {
+    let seed = fidelity::score_seed(t.config().seed);
+    let score = crate::evaluate::evaluate_observation(
+        t,
+        y_star,
+        fidelity::SAMPLES_PER_TARGET,
+        seed,
+        SampleNoise::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&score).map_err(|e| e.to_string())?;
+    emit(out, format!("{json}\n").as_bytes())
+}
+
 /// The configuration `inn train` runs: the one a page link describes
 /// (`--link`, its settings adjusted as the page adjusts them, each
 /// adjustment reported on `err`), or a preset's; then each `--set`, checked
@@ -287,7 +195,7 @@ fn train_config(
 /// The state `inn train` starts from, before `--set`.
 fn base_state(f: &Flags, err: &mut dyn Write) -> Result<PageState, String> {
     if let Some(link) = f.get("link") {
-        if let Some(k) = ["preset", "labels", "seed"]
+        if let Some(k) = ["preset", "labels", "seed", "problem"]
             .iter()
             .find(|k| f.contains_key(**k))
         {
@@ -301,20 +209,22 @@ fn base_state(f: &Flags, err: &mut dyn Write) -> Result<PageState, String> {
     }
     let name = required(f, "preset")?;
     let preset = Preset::parse(name).ok_or_else(|| {
-        format!("--preset must be fast, paper, forward-only or backward-only, got '{name}'")
+        format!("--preset must be fast, paper, forward-only, backward-only or arm, got '{name}'")
     })?;
-    Ok(PageState::for_preset(
-        preset,
-        labels(f)?,
-        number(f, "seed", None)?,
-    ))
+    let mut state = PageState::for_preset(preset, labels(f)?, number(f, "seed", None)?);
+    if f.contains_key("problem") {
+        state.config.problem = problem_kind(f)?;
+    }
+    Ok(state)
 }
 
 fn train(args: &[String], err: &mut dyn Write) -> Result<(), String> {
     let (args, sets) = split_sets(args)?;
     let f = parse_flags(
         &args,
-        &["preset", "labels", "seed", "link", "steps", "out"],
+        &[
+            "preset", "problem", "labels", "seed", "link", "steps", "out",
+        ],
         &["quiet", "browser-arithmetic"],
     )?;
     let config = train_config(&f, &sets, err)?;
@@ -374,6 +284,7 @@ fn train_steps(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::LabelMap;
 
     fn args(a: &[&str]) -> Vec<String> {
         a.iter().map(|s| s.to_string()).collect()

@@ -201,6 +201,10 @@ impl Problem for RobotArm {
         &[ScoreKind::Mmd, ScoreKind::Resimulation]
     }
 
+    fn check_y(&self, y_star: &[f64]) -> Result<(), Error> {
+        self.check_target(y_star).map(|_| ())
+    }
+
     fn resimulation_distance(&self, x: &[f64], y_star: &[f64]) -> Option<f64> {
         let t = Self::tip(x);
         Some((t[0] - y_star[0]).hypot(t[1] - y_star[1]))

@@ -128,6 +128,11 @@ pub trait Problem: std::fmt::Debug + Send + Sync {
     fn score_kinds(&self) -> &'static [ScoreKind];
     /// What the page needs to draw it.
     fn view(&self) -> ProblemView;
+    /// Whether `y_star` is an observation this problem can explain: the
+    /// error says why not (wrong length, not finite, out of reach).
+    fn check_y(&self, y_star: &[f64]) -> Result<(), Error> {
+        check_observation_dims(self.ndim_y(), y_star)
+    }
     /// How many labels an observation can be, for a problem whose
     /// observation is a label (its one-hot vector); 0 for a continuous one.
     fn n_labels(&self) -> usize {
@@ -178,7 +183,10 @@ pub trait Problem: std::fmt::Debug + Send + Sync {
 /// Checks that an observation has the problem's dimension and finite
 /// entries.
 pub fn check_observation(problem: &dyn Problem, y_star: &[f64]) -> Result<(), Error> {
-    let ny = problem.ndim_y();
+    check_observation_dims(problem.ndim_y(), y_star)
+}
+
+fn check_observation_dims(ny: usize, y_star: &[f64]) -> Result<(), Error> {
     if y_star.len() != ny {
         return Err(Error::InvalidArgument(format!(
             "y* must have {ny} entries, got {}",

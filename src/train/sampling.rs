@@ -9,7 +9,6 @@ use super::Trainer;
 use crate::error::Error;
 use crate::inn::{Invertible, NetCache};
 use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
-use crate::problem::check_observation;
 use crate::rng::Rng;
 
 /// How much of the training noise posterior sampling feeds the inverse:
@@ -45,7 +44,7 @@ impl<T: Real> Trainer<T> {
         seed: u64,
         noise: SampleNoise,
     ) -> Result<Vec<T>, Error> {
-        check_observation(self.problem.as_ref(), y_star)?;
+        self.problem.check_y(y_star)?;
         if !(noise.0.is_finite() && (0.0..=1.0).contains(&noise.0)) {
             return Err(Error::InvalidArgument(format!(
                 "sample noise must be in [0, 1], got {}",
