@@ -60,8 +60,15 @@ impl ModelFile {
                 .iter()
                 .map(|p| p.indices().to_vec())
                 .collect(),
-            params: t.weights().to_vec(),
+            params: t.sampling_weights().to_vec(),
         }
+    }
+
+    /// A notice if the file was written by another engine than this
+    /// build's: the model loads, but training it on differs from the
+    /// original run in the last digits.
+    pub fn engine_notice(&self) -> Option<String> {
+        crate::hash::engine_notice("model file", Some(&self.engine.to_string()), ENGINE)
     }
 
     /// The JSON text.
@@ -219,6 +226,13 @@ mod tests {
         assert!(refusal("hello").contains("not JSON"));
         assert!(refusal("[1, 2]").contains("JSON object"));
         assert!(refusal(r#"{"a": 1}"#).contains("no \"format\""));
+        assert_eq!(ModelFile::parse(&good).unwrap().engine_notice(), None);
+        let newer = good.replace(&format!("\"engine\":{ENGINE},"), "\"engine\":99,");
+        let notice = ModelFile::parse(&newer).unwrap().engine_notice().unwrap();
+        assert!(
+            notice.starts_with("this model file was made with a newer engine (99)"),
+            "{notice}"
+        );
         // Files from before engines were numbered load as engine 1.
         let old = ModelFile::parse(&good.replace(&format!("\"engine\":{ENGINE},"), "")).unwrap();
         assert_eq!(old.engine, 1);

@@ -245,9 +245,9 @@ fn whole_training_loss_with_every_term() {
         );
         let analytic = t.grads().to_vec();
         t.hold_detached(true);
-        let mut p = t.params().to_vec();
+        let mut p = t.optimiser_weights().to_vec();
         let num = numeric_gradient(&mut p, |p| {
-            t.params_mut().copy_from_slice(p);
+            t.optimiser_weights_mut().copy_from_slice(p);
             t.loss_and_gradient().total
         });
         assert_gradients_agree(&format!("training loss ({labels:?})"), &analytic, &num);

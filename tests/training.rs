@@ -44,9 +44,9 @@ fn a_step_split_across_two_trainers_gives_the_same_bits_as_one() {
             assert_eq!(got.losses.total.to_bits(), expected);
         }
         assert!(whole
-            .params()
+            .optimiser_weights()
             .iter()
-            .zip(main.params())
+            .zip(main.optimiser_weights())
             .all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }
@@ -72,7 +72,7 @@ fn a_huge_learning_rate_is_stopped_in_the_step_that_diverges_and_keeps_finite_we
         e.to_string().contains("last finite weights were kept"),
         "{e}"
     );
-    assert!(t.params().iter().all(|p| p.is_finite()));
+    assert!(t.optimiser_weights().iter().all(|p| p.is_finite()));
     // The step that failed was not counted, and the trainer refuses to go on silently.
     let step = t.steps_done();
     assert!(t.step().is_err());
@@ -112,17 +112,17 @@ fn the_network_samples_and_is_saved_with_the_running_average_of_its_weights() {
     let mut c = Preset::Fast.config(LabelMap::Some, 2);
     c.average_decay = 0.9;
     let mut t: Trainer = Trainer::new(&c).unwrap();
-    let mut expected: Vec<f32> = t.params().to_vec();
+    let mut expected: Vec<f32> = t.optimiser_weights().to_vec();
     for step in 1..=30u32 {
         t.step().unwrap();
         // The decay is shorter over the first steps.
         let d = 0.9f64.min((1.0 + step as f64) / (10.0 + step as f64)) as f32;
-        for (a, p) in expected.iter_mut().zip(t.params()) {
+        for (a, p) in expected.iter_mut().zip(t.optimiser_weights()) {
             *a = d * *a + (1.0 - d) * *p;
         }
     }
-    assert_eq!(t.weights(), expected.as_slice());
-    assert_ne!(t.weights(), t.params());
+    assert_eq!(t.sampling_weights(), expected.as_slice());
+    assert_ne!(t.sampling_weights(), t.optimiser_weights());
 
     let file = ModelFile::from_trainer(&t);
     assert_eq!(file.params, expected);
@@ -132,7 +132,7 @@ fn the_network_samples_and_is_saved_with_the_running_average_of_its_weights() {
     assert_eq!(samples, loaded.sample_label(0, 200, 5, noise).unwrap());
     // A trainer sampling with the raw weights draws other points.
     let mut raw = ModelFile::from_trainer(&t);
-    raw.params = t.params().to_vec();
+    raw.params = t.optimiser_weights().to_vec();
     let mut raw = raw.into_trainer().unwrap();
     assert_ne!(samples, raw.sample_label(0, 200, 5, noise).unwrap());
 
@@ -140,5 +140,5 @@ fn the_network_samples_and_is_saved_with_the_running_average_of_its_weights() {
     c.average_decay = 0.0;
     let mut plain: Trainer = Trainer::new(&c).unwrap();
     plain.step().unwrap();
-    assert_eq!(plain.weights(), plain.params());
+    assert_eq!(plain.sampling_weights(), plain.optimiser_weights());
 }

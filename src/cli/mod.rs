@@ -44,7 +44,7 @@ pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
 }
 
-fn load_model(f: &Flags) -> Result<Trainer, String> {
+fn load_model(f: &Flags, err: &mut dyn Write) -> Result<Trainer, String> {
     let path = required(f, "model")?;
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     if meta.len() > crate::model_file::MAX_BYTES as u64 {
@@ -57,6 +57,9 @@ fn load_model(f: &Flags) -> Result<Trainer, String> {
     let text =
         String::from_utf8(text).map_err(|_| format!("{path}: bad model file: not UTF-8 text"))?;
     let file = ModelFile::parse(&text).map_err(|e| format!("{path}: {e}"))?;
+    if let Some(notice) = file.engine_notice() {
+        let _ = writeln!(err, "inn: {path}: {notice}");
+    }
     file.into_trainer().map_err(|e| format!("{path}: {e}"))
 }
 
@@ -97,7 +100,7 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
         "train" => train(rest, err),
         "sample" => {
             let f = parse_flags(rest, &["model", "label", "y", "n", "seed", "noise"], &[])?;
-            let mut t = load_model(&f)?;
+            let mut t = load_model(&f, err)?;
             let y_star = observation(t.problem(), &f)?;
             let n: usize = number(&f, "n", None)?;
             if n == 0 || n > 10_000_000 {
@@ -116,7 +119,7 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
         }
         "eval" => {
             let f = parse_flags(rest, &["model", "y"], &[])?;
-            let mut t = load_model(&f)?;
+            let mut t = load_model(&f, err)?;
             if f.contains_key("y") {
                 let y_star = observation(t.problem(), &f)?;
                 return eval_observation(&mut t, &y_star, out);

@@ -22,6 +22,7 @@ pub fn table_json() -> Json {
                 "label": s.label,
                 "help": s.help,
                 "head": s.head,
+                "trains": s.trains(),
                 "defaults": Preset::ALL.iter().zip(&starts)
                     .map(|(p, st)| (p.name().to_string(), json!(s.get(st))))
                     .collect::<serde_json::Map<_, _>>(),

@@ -259,6 +259,12 @@ impl Setting {
         }
     }
 
+    /// Whether its value is part of the training run (a change restarts
+    /// training), rather than of the page's baselines.
+    pub fn trains(&self) -> bool {
+        matches!(self.place, Place::Config { .. })
+    }
+
     /// Reads `text` strictly (the command line): a value of the setting's
     /// kind and in its range, or an error that names the setting, the
     /// value and the range.

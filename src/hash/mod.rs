@@ -48,17 +48,18 @@ fn link_version(v: Option<&str>) -> (u32, Option<String>) {
     }
 }
 
-/// A notice if the link's engine (`engine`; a link without one predates
-/// engines: 1) is not `page`'s, whose runs then differ in the last digits.
-fn engine_notice(engine: Option<&str>, page: u32) -> Option<String> {
+/// A notice if the engine a link or model file (`what`) was made with
+/// (`engine`; one without predates engines: 1) is not `page`'s, whose
+/// runs then differ in the last digits.
+pub(crate) fn engine_notice(what: &str, engine: Option<&str>, page: u32) -> Option<String> {
     let differs = "the run will differ from the original in its last digits";
     match engine.map(|t| (t, t.parse::<u32>())).unwrap_or(("1", Ok(1))) {
         (_, Ok(e)) if e == page => None,
         (_, Ok(e)) if (1..page).contains(&e) => Some(format!(
-            "this link was made with engine {e}, and this page computes with engine {page}: {differs}"
+            "this {what} was made with engine {e}, and this page computes with engine {page}: {differs}"
         )),
         (_, Ok(e)) if e > page => Some(format!(
-            "this link was made with a newer engine ({e}) than this page's ({page}): {differs}"
+            "this {what} was made with a newer engine ({e}) than this page's ({page}): {differs}"
         )),
         (t, _) => Some(format!(
             "engine '{}' is unknown; this page computes with engine {page}, and {differs}",
@@ -81,7 +82,7 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
     };
     let (version, note) = link_version(get("v"));
     notices.extend(note);
-    notices.extend(engine_notice(get("engine"), ENGINE));
+    notices.extend(engine_notice("link", get("engine"), ENGINE));
     let preset = match get("preset") {
         None => Preset::Fast,
         Some(v) => Preset::parse(v).unwrap_or_else(|| {

@@ -82,14 +82,14 @@ fn a_link_from_a_newer_page_loads_with_a_notice() {
 
 #[test]
 fn a_link_from_another_engine_loads_with_a_notice() {
-    assert_eq!(engine_notice(Some("1"), 1), None);
-    assert_eq!(engine_notice(None, 1), None);
+    assert_eq!(engine_notice("link", Some("1"), 1), None);
+    assert_eq!(engine_notice("link", None, 1), None);
     assert_eq!(
-        engine_notice(None, 2).unwrap(),
+        engine_notice("link", None, 2).unwrap(),
         "this link was made with engine 1, and this page computes with engine 2: the run will \
          differ from the original in its last digits"
     );
-    assert!(engine_notice(Some("3"), 2)
+    assert!(engine_notice("link", Some("3"), 2)
         .unwrap()
         .starts_with("this link was made with a newer engine (3)"));
     let (s, notes) = parse_hash("engine=7&preset=paper");

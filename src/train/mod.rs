@@ -165,13 +165,14 @@ impl<T: Real> Trainer<T> {
         self.step
     }
 
-    /// The weights the optimiser moves (flat).
-    pub fn params(&self) -> &[T] {
+    /// The weights the optimiser moves (flat); the network samples with
+    /// [`Trainer::sampling_weights`], their running average if one is kept.
+    pub fn optimiser_weights(&self) -> &[T] {
         &self.params
     }
 
     /// The weights, for tests that perturb them.
-    pub fn params_mut(&mut self) -> &mut [T] {
+    pub fn optimiser_weights_mut(&mut self) -> &mut [T] {
         &mut self.params
     }
 

@@ -23,9 +23,9 @@ impl<T: Real> Trainer<T> {
     }
 
     /// The weights the network samples, scores and is saved with: the
-    /// running average of [`Trainer::params`] if the configuration keeps
+    /// running average of [`Trainer::optimiser_weights`] if the configuration keeps
     /// one (`average_decay`), else those themselves.
-    pub fn weights(&self) -> &[T] {
+    pub fn sampling_weights(&self) -> &[T] {
         sampling_weights(&self.cfg, &self.averaged, &self.params)
     }
 

@@ -43,6 +43,13 @@ pub fn with_setting_link(hash: &str, key: &str, value: &str) -> String {
     link_json(&state, &notices)
 }
 
+/// Whether changing `key` (a setting, or `preset`) changes the training
+/// run, and so restarts it: false only for the baselines' settings.
+#[wasm_bindgen(js_name = settingTrains)]
+pub fn setting_trains(key: &str) -> bool {
+    crate::config::setting(key).is_none_or(|s| s.trains())
+}
+
 /// The fidelity bar in words: the bar every label of a trained network
 /// must clear in the core's tests, which the page checks while it trains.
 #[wasm_bindgen(js_name = fidelityBarText)]

@@ -41,12 +41,12 @@ fn gradient_check() -> f64 {
     let h = 1e-6;
     let mut worst: f64 = 0.0;
     for i in (0..analytic.len()).step_by(7) {
-        let keep = t.params()[i];
-        t.params_mut()[i] = keep + h;
+        let keep = t.optimiser_weights()[i];
+        t.optimiser_weights_mut()[i] = keep + h;
         let up = t.loss_and_gradient().total;
-        t.params_mut()[i] = keep - h;
+        t.optimiser_weights_mut()[i] = keep - h;
         let down = t.loss_and_gradient().total;
-        t.params_mut()[i] = keep;
+        t.optimiser_weights_mut()[i] = keep;
         let numeric = (up - down) / (2.0 * h);
         worst = worst
             .max((numeric - analytic[i]).abs() / numeric.abs().max(analytic[i].abs()).max(floor));
@@ -81,7 +81,7 @@ fn split_steps_match() -> bool {
             .expect("finite")
             .losses
             .total;
-        got.to_bits() == expected.to_bits() && main.params() == whole.params()
+        got.to_bits() == expected.to_bits() && main.optimiser_weights() == whole.optimiser_weights()
     })
 }
 

@@ -150,6 +150,16 @@ impl WasmTrainer {
         Ok(Trainer::new(&state.config).map_err(js_err)?.into())
     }
 
+    /// The notice a model file's text loads with if another engine wrote
+    /// it (empty otherwise, and for a file that does not parse).
+    #[wasm_bindgen(js_name = modelEngineNotice)]
+    pub fn model_engine_notice(text: &str) -> String {
+        ModelFile::parse(text)
+            .ok()
+            .and_then(|f| f.engine_notice())
+            .unwrap_or_default()
+    }
+
     /// A trainer holding the model of a model file's text.
     #[wasm_bindgen(js_name = fromModel)]
     pub fn from_model(text: &str) -> Result<WasmTrainer, JsError> {

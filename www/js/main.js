@@ -78,7 +78,7 @@ function pickLabel(l) {
 function change(key, value) {
   const notices = link.set(key, value);
   if (notices.length) showNotice(notices.join('\n')); else hideNotice();
-  if (key === 'abc_eps' || key === 'abc_budget') { showControls(link.state); runAbc(); return; }
+  if (!wasm.settingTrains(key)) { showControls(link.state); runAbc(); return; }
   reset();
 }
 
@@ -96,7 +96,8 @@ const fromTraining = {
   loaded(m) {
     views.bar = new BarStatus({ loaded: true });
     views.mark('losses', 'bar');
-    showNotice(`Model loaded (trained for ${m.step} steps). Training continues from it; the link still holds your settings.`);
+    const engine = m.engineNotice ? ` Note: ${m.engineNotice}.` : '';
+    showNotice(`Model loaded (trained for ${m.step} steps). Training continues from it; the link still holds your settings.${engine}`);
   },
   model(m) { download(new Blob([m.text], { type: 'application/json' }), 'inn-model.json'); },
   notice: showNotice,

@@ -166,7 +166,7 @@ const handlers = {
       const t = WasmTrainer.fromModel(text);
       running = false;
       replace(t);
-      postMessage({ type: 'loaded', step: t.step() });
+      postMessage({ type: 'loaded', step: t.step(), engineNotice: WasmTrainer.modelEngineNotice(text) });
     } catch (e) {
       postMessage({ type: 'loadError', message: String(e.message || e) });
     }

@@ -12,7 +12,7 @@ fn fresh() -> impl FnMut(PacketKind, PacketSize) -> Result<P, Error> {
 }
 
 fn bits(t: &Trainer) -> Vec<u32> {
-    t.params().iter().map(|v| v.to_bits()).collect()
+    t.optimiser_weights().iter().map(|v| v.to_bits()).collect()
 }
 
 /// Configurations whose steps split differently: L_x at full weight
@@ -59,7 +59,7 @@ fn split_steps_give_the_bits_of_whole_steps_with_a_helper_made_from_the_opening(
             assert_eq!(got, expected);
         }
         assert_eq!(bits(&whole), bits(&worker));
-        assert_eq!(whole.weights(), worker.weights());
+        assert_eq!(whole.sampling_weights(), worker.sampling_weights());
     }
 }
 
@@ -143,10 +143,13 @@ fn a_step_packet_lays_its_parts_end_to_end_and_the_rows_cover_the_batch() {
         let t: Trainer = Trainer::new(&c).unwrap();
         let plan = t.split_step();
         let seg = plan.step_segments();
-        assert_eq!(seg[0], 0..t.params().len());
+        assert_eq!(seg[0], 0..t.optimiser_weights().len());
         assert!(seg.windows(2).all(|w| w[0].end == w[1].start));
         assert_eq!(plan.size(PacketKind::Step).values, seg[4].end);
-        assert_eq!(plan.size(PacketKind::Reply).values, t.params().len());
+        assert_eq!(
+            plan.size(PacketKind::Reply).values,
+            t.optimiser_weights().len()
+        );
         let (f, i) = (plan.forward_rows(), plan.inverse_rows());
         if c.losses.rec.on {
             assert!(!f.is_empty() && !i.is_empty(), "both halves reconstruct");
