@@ -1,6 +1,7 @@
 //! The exact sampler's pieces: each chart's solutions and weight.
 
 use super::*;
+use std::f64::consts::TAU;
 
 fn prior_angles(rng: &mut Rng) -> [f64; 4] {
     let mut x = [0.0; 4];
@@ -8,6 +9,17 @@ fn prior_angles(rng: &mut Rng) -> [f64; 4] {
         *v = s * rng.normal();
     }
     x
+}
+
+/// log w(x) of the module's doc, straight from ∂y1/∂(x2, x3, x4) at x:
+/// log p(x1) - log Σ_j α_j |g_j| / p(a_j), with normalised Gaussians.
+fn weight_from_gradients(x: &[f64; 4], shares: &[f64; 3]) -> f64 {
+    let log_normal = |v: f64, s: f64| -0.5 * (v / s).powi(2) - (s * TAU.sqrt()).ln();
+    let [g, _] = angle_gradients(x);
+    let sum: f64 = (0..3)
+        .map(|j| shares[j] * g[j].abs() / log_normal(x[j + 1], ARM_PRIOR_STD[j + 1]).exp())
+        .sum();
+    log_normal(x[0], ARM_PRIOR_STD[0]) - sum.ln()
 }
 
 #[test]
@@ -18,7 +30,8 @@ fn every_solution_of_every_chart_keeps_the_drawn_angles_and_reaches_the_target()
     for (j, count) in solutions.iter_mut().enumerate() {
         for _ in 0..2000 {
             let drawn = prior_angles(&mut rng);
-            solve(&drawn, j, y, &log_shares(CHARTS), &mut |x, lw| {
+            let c = Candidate::new(&drawn, j, [0.0; 2], &shares(CHARTS));
+            c.solve(y, &mut |_, _, x, lw| {
                 let tip = RobotArm::tip(x);
                 assert!(
                     (tip[0] - y[0]).hypot(tip[1] - y[1]) < 1e-12,
@@ -28,6 +41,8 @@ fn every_solution_of_every_chart_keeps_the_drawn_angles_and_reaches_the_target()
                     assert_eq!(x[i], drawn[i]);
                 }
                 assert!(lw.is_finite() && lw < 10.0, "{lw}");
+                let expected = weight_from_gradients(x, &shares(CHARTS));
+                assert!((lw - expected).abs() < 1e-9, "{x:?}: {lw} vs {expected}");
                 *count += 1;
             });
         }
