@@ -13,7 +13,7 @@
 
 mod exact;
 
-pub use exact::ExactDraws;
+pub use exact::{ExactDraws, ExactFan};
 
 use super::{check_observation, Problem, ProblemView, ScoreKind};
 use crate::error::Error;

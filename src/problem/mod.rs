@@ -8,7 +8,8 @@ mod arm;
 mod mixture;
 
 pub use arm::{
-    resimulation_error, ExactDraws, RobotArm, ARM_DEFAULT_NOISE, ARM_LENGTHS, ARM_PRIOR_STD,
+    resimulation_error, ExactDraws, ExactFan, RobotArm, ARM_DEFAULT_NOISE, ARM_LENGTHS,
+    ARM_PRIOR_STD,
 };
 pub use mixture::{GaussianMixture, LabelMap, Mode, TOY_CENTRES, TOY_STD};
 

@@ -68,8 +68,10 @@
 use super::{RobotArm, ARM_LENGTHS, ARM_PRIOR_STD};
 use crate::error::Error;
 use crate::rng::Rng;
+pub use fan::ExactFan;
 use solve::Candidate;
 
+mod fan;
 mod solve;
 
 /// The pool grows until its effective sample size is this many times the

@@ -83,3 +83,39 @@ fn each_chart_alone_gives_the_posterior_that_the_three_give_together() {
         }
     }
 }
+
+/// The kept pool, for a target and with noise, gives the exact sampler's
+/// posterior: the same moments within the noise of both.
+#[test]
+fn the_fan_of_a_kept_pool_gives_the_exact_posterior_for_each_target() {
+    for noise in [0.0, 0.02] {
+        let arm = RobotArm::new(noise).unwrap();
+        let mut fan = ExactFan::new(&arm, 200_000, 9).unwrap();
+        let mut rng = Rng::new(4);
+        for y in [[1.0, 0.6], [1.5, 0.0], [0.4, -0.9]] {
+            let n = 2000;
+            let drawn = fan.draw(&mut rng, &y, n).unwrap();
+            assert_eq!((drawn.samples.len(), drawn.pool), (4 * n, 200_000));
+            assert!(drawn.ess > 5.0 * n as f64, "{y:?}: ESS {}", drawn.ess);
+            let reference = arm.exact_posterior(&mut rng, &y, 4 * n).unwrap();
+            let (one, reference) = (moments(&drawn.samples), moments(&reference.samples));
+            for (i, ((m1, s1), (m0, s0))) in one.iter().zip(reference).enumerate() {
+                let se = s0 * (1.25 / n as f64).sqrt();
+                let what = format!("noise {noise} {y:?} x{i}: mean {m1} vs {m0}, std {s1} vs {s0}");
+                assert!((m1 - m0).abs() < 4.0 * se, "{what}");
+                assert!((s1 / s0 - 1.0).abs() < 0.1, "{what}");
+            }
+            if noise == 0.0 {
+                for x in drawn.samples.chunks(4) {
+                    let tip = RobotArm::tip(x);
+                    assert!((tip[0] - y[0]).hypot(tip[1] - y[1]) < 1e-12);
+                }
+            }
+        }
+    }
+    let arm = RobotArm::new(0.0).unwrap();
+    let mut fan = ExactFan::new(&arm, 100, 1).unwrap();
+    assert!(fan.draw(&mut Rng::new(1), &[2.5, 0.0], 10).is_err());
+    assert!(fan.draw(&mut Rng::new(1), &[1.0, 0.6], 0).is_err());
+    assert!(ExactFan::new(&arm, 0, 1).is_err());
+}
