@@ -65,7 +65,7 @@
 //! Resampling a finite pool is exact in the limit of its size; the bias of
 //! its self-normalised weights falls like one over the pool's size.
 
-use super::{RobotArm, ARM_LENGTHS, ARM_PRIOR_STD};
+use super::{RobotArm, ARM_LENGTHS};
 use crate::error::Error;
 use crate::rng::Rng;
 pub use fan::ExactFan;

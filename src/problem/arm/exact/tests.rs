@@ -1,6 +1,7 @@
 //! The exact sampler's pieces: each chart's solutions and weight.
 
 use super::*;
+use crate::problem::ARM_PRIOR_STD;
 use std::f64::consts::TAU;
 
 fn prior_angles(rng: &mut Rng) -> [f64; 4] {
