@@ -5,7 +5,8 @@
 
 use super::js_err;
 use crate::problem::{
-    marginals, ChunkedAbc, ChunkedMcmc, ExactFan, Problem, ProblemView, RobotArm, ARM_COORDINATES,
+    marginals, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactFan, Problem, ProblemView,
+    RobotArm, ARM_COORDINATES,
 };
 use crate::rng::Rng;
 use js_sys::Float32Array;
@@ -100,6 +101,15 @@ pub fn arm_joints(samples: &[f32]) -> Float32Array {
         .flat_map(|x| RobotArm::joints(x).into_iter().flatten())
         .collect();
     to_f32(&joints)
+}
+
+/// The re-simulation error of `samples` for target (y1, y2): the median
+/// and 90th percentile of the distance from each arm's tip to the target.
+#[wasm_bindgen(js_name = armResimulation)]
+pub fn arm_resimulation(samples: &[f32], y1: f64, y2: f64) -> Result<Vec<f64>, JsError> {
+    let (median, p90) =
+        resimulation_error(&RobotArm::default(), &to_f64(samples), &[y1, y2]).map_err(js_err)?;
+    Ok(vec![median, p90])
 }
 
 /// Each coordinate's histogram of `samples` against `exact` on `bins`
