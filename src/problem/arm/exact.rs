@@ -64,6 +64,12 @@
 //! O(n) however many candidates a target in the prior's tails needs.
 //! Resampling a finite pool is exact in the limit of its size; the bias of
 //! its self-normalised weights falls like one over the pool's size.
+//!
+//! # A target that moves
+//! No candidate depends on the target until it is solved, so [`ExactFan`]
+//! keeps a pool of candidates and, for each new target, only solves and
+//! resamples them: a few milliseconds, for a page that redraws the
+//! posterior while the target is dragged.
 
 use super::{RobotArm, ARM_LENGTHS};
 use crate::error::Error;

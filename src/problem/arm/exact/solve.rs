@@ -145,6 +145,7 @@ impl Candidate {
                     drawn += self.over_prior[k] * g.abs();
                 }
             }
+            // A turn of 2π moves no segment: one geometry serves every k.
             for (turn, k) in [-1.0, 0.0, 1.0].into_iter().enumerate() {
                 x[j + 1] = near + TAU * k;
                 let z = x[j + 1] / s;
