@@ -107,3 +107,17 @@ test('the arrow keys move the focused target, and the fan follows', async () => 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a target out of reach is brought within it, and a malformed one gives the default', async () => {
+  let { page, errors, context } = await openArm('#problem=arm&target=9,0');
+  let s = await armStatus(page);
+  assert.ok(s.target[0] < 2 && s.target[0] > 1.9 && s.target[1] === 0, `${s.target}`);
+  assert.ok(near(s.exact.tip, s.target, 0.03), `exact tips at ${s.exact.tip}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+  ({ page, errors, context } = await openArm('#problem=arm&target=one,two'));
+  s = await armStatus(page);
+  assert.deepEqual(s.target, JSON.parse(await page.evaluate(() => import('./pkg/inn_playground.js').then((m) => m.armView()))).defaultTarget);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
