@@ -3,15 +3,16 @@
 //! configuration, the same work as the PyTorch + FrEIA reference), and
 //! `paper`; the `fast` preset's training time to the fidelity bar, under
 //! the one verdict (`fidelity::verdict`) and under the verdict it replaced;
-//! and the share of held-out seeds whose run of `fast` clears the bar at
-//! the end of its schedule. Prints a table and appends one JSON line per
+//! the share of held-out seeds whose run of `fast` clears the bar at the
+//! end of its schedule; and the arm's exact posterior, per query and per
+//! frame of a drag. Prints a table and appends one JSON line per
 //! figure to the file given as the first argument.
 
 use inn_playground::evaluate::Sampler;
 use inn_playground::fidelity::{verdict, CHECK_EVERY};
 use inn_playground::linalg::with_browser_arithmetic;
 use inn_playground::metrics::{score_label, FIDELITY_BAR, IN_MODE_STDS};
-use inn_playground::problem::GaussianMixture;
+use inn_playground::problem::{ExactFan, GaussianMixture, RobotArm};
 use inn_playground::rng::Rng;
 use inn_playground::train::SampleNoise;
 use inn_playground::{LabelMap, Preset, TrainConfig, Trainer};
@@ -228,6 +229,36 @@ fn median_seconds(runs: &[Option<(f64, u64)>]) -> Option<f64> {
     Some(secs[secs.len() / 2]).filter(|s| s.is_finite())
 }
 
+/// The arm's exact posterior: milliseconds for 2000 draws from a fresh
+/// pool (the scores' reference), and per target of a drag (500 draws from
+/// the page's kept pool of 20 000 candidates), each the median over the
+/// same three targets.
+fn arm_exact_ms() -> (f64, f64) {
+    let arm = RobotArm::default();
+    let targets = [[1.0, 0.6], [1.5, 0.0], [0.4, -0.9]];
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let fresh = targets.map(|y| {
+        let start = Instant::now();
+        arm.exact_posterior(&mut Rng::new(1), &y, 2000)
+            .expect("reachable");
+        start.elapsed().as_secs_f64() * 1e3
+    });
+    let mut fan = ExactFan::new(&arm, 20_000, 1).expect("a pool");
+    let mut rng = Rng::new(2);
+    let dragged = targets.map(|y| {
+        let start = Instant::now();
+        for k in 0..50 {
+            fan.draw(&mut rng, &[y[0], y[1] + 0.002 * k as f64], 500)
+                .expect("reachable");
+        }
+        start.elapsed().as_secs_f64() * 1e3 / 50.0
+    });
+    (median(fresh.to_vec()), median(dragged.to_vec()))
+}
+
 fn json(v: Option<f64>) -> String {
     v.map_or("null".to_string(), |s| format!("{s:.3}"))
 }
@@ -283,6 +314,13 @@ fn main() {
         )
         .expect("write");
     }
+    let (fresh, dragged) = arm_exact_ms();
+    println!("arm, exact posterior: {fresh:.0} ms per 2000 draws; {dragged:.1} ms per target while dragging (500 draws, kept pool)");
+    writeln!(
+        jsonl,
+        "{{\"config\": \"arm-exact\", \"target\": \"native\", \"ms_per_2000_draws\": {fresh:.1}, \"ms_per_drag_frame\": {dragged:.2}}}"
+    )
+    .expect("write");
     let (first, last) = (*HELD_OUT_SEEDS.start(), *HELD_OUT_SEEDS.end());
     println!(
         "fast on `some`, held-out seeds {first}-{last}, page arithmetic, after the whole schedule:"

@@ -12,8 +12,12 @@
 //!   y2 = x1 + l1 sin θ1 + l2 sin θ2 + l3 sin θ3
 
 mod exact;
+mod marginals;
+mod runs;
 
-pub use exact::ExactDraws;
+pub use exact::{ExactDraws, ExactFan};
+pub use marginals::{marginals, Marginal, ARM_COORDINATES};
+pub use runs::{ChunkedAbc, ChunkedMcmc, Price};
 
 use super::{check_observation, Problem, ProblemView, ScoreKind};
 use crate::error::Error;

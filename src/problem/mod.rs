@@ -8,7 +8,8 @@ mod arm;
 mod mixture;
 
 pub use arm::{
-    resimulation_error, ExactDraws, RobotArm, ARM_DEFAULT_NOISE, ARM_LENGTHS, ARM_PRIOR_STD,
+    marginals, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactDraws, ExactFan, Marginal, Price,
+    RobotArm, ARM_COORDINATES, ARM_DEFAULT_NOISE, ARM_LENGTHS, ARM_PRIOR_STD,
 };
 pub use mixture::{GaussianMixture, LabelMap, Mode, TOY_CENTRES, TOY_STD};
 

@@ -2,6 +2,7 @@
 //! here converts between JS values and the core; the maths stays in the
 //! core. Data crosses as flat `Float32Array`s.
 
+mod arm;
 mod page;
 mod plot;
 mod problem_view;
@@ -9,6 +10,7 @@ mod selftest;
 mod split;
 mod trainer;
 
+pub use arm::*;
 pub use page::*;
 pub use plot::draw_losses;
 pub use problem_view::*;

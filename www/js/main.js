@@ -11,6 +11,7 @@ import { Views, VIEW_SAMPLES } from './refresh.js';
 import { BarStatus } from './bar.js';
 import { wire, showRunning, download } from './wiring.js';
 import { installApi } from './api.js';
+import { isArmLink, startArm } from './arm.js';
 
 const ABC_SAMPLES = 1000;
 // Seeds of the reference panels: the exact samples and the exact sets
@@ -118,6 +119,7 @@ const actions = {
   loadModel(text) { training.load(text); },
   notice: showNotice,
   linkChanged() {
+    if (isArmLink()) { location.reload(); return; }
     link = new Link(wasm);
     if (link.notices.length) showNotice(link.notices.join('\n'));
     link.write();
@@ -148,6 +150,7 @@ function apiView() {
 
 async function main() {
   await init();
+  if (isArmLink()) { startArm(wasm); return; }
   const lossNames = wasm.lossRowNames().split(',');
   link = new Link(wasm);
   if (link.notices.length) showNotice(`The link was adjusted:\n${link.notices.join('\n')}`);

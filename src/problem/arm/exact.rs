@@ -64,11 +64,21 @@
 //! O(n) however many candidates a target in the prior's tails needs.
 //! Resampling a finite pool is exact in the limit of its size; the bias of
 //! its self-normalised weights falls like one over the pool's size.
+//!
+//! # A target that moves
+//! No candidate depends on the target until it is solved, so [`ExactFan`]
+//! keeps a pool of candidates and, for each new target, only solves and
+//! resamples them: a few milliseconds, for a page that redraws the
+//! posterior while the target is dragged.
 
-use super::{RobotArm, ARM_LENGTHS, ARM_PRIOR_STD};
+use super::{RobotArm, ARM_LENGTHS};
 use crate::error::Error;
 use crate::rng::Rng;
-use std::f64::consts::TAU;
+pub use fan::ExactFan;
+use solve::Candidate;
+
+mod fan;
+mod solve;
 
 /// The pool grows until its effective sample size is this many times the
 /// number of draws asked for.
@@ -117,73 +127,12 @@ pub(super) fn angle_gradients(x: &[f64]) -> [[f64; 3]; 2] {
     [g, h]
 }
 
-/// Log-density of N(0, s²) at `v`.
-fn log_normal(v: f64, s: f64) -> f64 {
-    -0.5 * (v / s) * (v / s) - (s * TAU.sqrt()).ln()
-}
-
-/// log of each chart's share of the candidates in `pattern` (-inf for a
-/// chart it does not use).
-fn log_shares(pattern: &[usize]) -> [f64; 3] {
+/// Each chart's share of the candidates in `pattern` (0 for a chart it
+/// does not use).
+fn shares(pattern: &[usize]) -> [f64; 3] {
     std::array::from_fn(|j| {
-        let count = pattern.iter().filter(|&&c| c == j).count();
-        (count as f64 / pattern.len() as f64).ln()
+        pattern.iter().filter(|&&c| c == j).count() as f64 / pattern.len() as f64
     })
-}
-
-/// Log of the weight w(x) of the module's doc, for charts (solved angles
-/// x2..x4) in the shares `log_share`, given g = ∂y1/∂(x2, x3, x4) at `x`.
-fn log_weight(x: &[f64; 4], g: &[f64; 3], log_share: &[f64; 3]) -> f64 {
-    let terms: [f64; 3] = std::array::from_fn(|j| {
-        log_share[j] + g[j].abs().ln() - log_normal(x[j + 1], ARM_PRIOR_STD[j + 1])
-    });
-    let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let sum: f64 = terms.iter().map(|t| (t - top).exp()).sum();
-    log_normal(x[0], ARM_PRIOR_STD[0]) - top - sum.ln()
-}
-
-/// Calls `emit` with every arm that has the two angles of `x` other than
-/// angle `j` (0 for x2) and tip `y`, and its log-weight for the charts'
-/// shares `log_share`.
-fn solve(
-    x: &[f64; 4],
-    j: usize,
-    y: [f64; 2],
-    log_share: &[f64; 3],
-    emit: &mut impl FnMut(&[f64; 4], f64),
-) {
-    let mut x = *x;
-    x[j + 1] = 0.0;
-    let theta = RobotArm::segment_angles(&x);
-    let theta0 = if j == 0 { 0.0 } else { theta[j - 1] };
-    let fixed: f64 = (0..j).map(|s| ARM_LENGTHS[s] * theta[s].cos()).sum();
-    let (mut rc, mut rs) = (0.0, 0.0);
-    for s in j..3 {
-        let psi = theta[s] - theta[j];
-        rc += ARM_LENGTHS[s] * psi.cos();
-        rs += ARM_LENGTHS[s] * psi.sin();
-    }
-    let c = (y[0] - fixed) / rc.hypot(rs);
-    if c.is_nan() || c.abs() > 1.0 {
-        return;
-    }
-    let (a, delta) = (c.acos(), rs.atan2(rc));
-    for branch in [a, -a] {
-        let base = branch - delta - theta0;
-        x[j + 1] = base - TAU * (base / TAU).round();
-        x[0] = 0.0;
-        x[0] = y[1] - RobotArm::tip(&x)[1];
-        // A turn of 2π moves no segment: one geometry serves every k.
-        let [g, _] = angle_gradients(&x);
-        let near = x[j + 1];
-        for k in [-1.0, 0.0, 1.0] {
-            x[j + 1] = near + TAU * k;
-            let lw = log_weight(&x, &g, log_share);
-            if lw.is_finite() {
-                emit(&x, lw);
-            }
-        }
-    }
 }
 
 /// Runs `rounds` rounds of candidates of the pool for `y_star` from `seed`,
@@ -201,22 +150,16 @@ fn run_pool(
 ) -> usize {
     let mut rng = Rng::new(seed);
     let sigma = arm.noise();
-    let log_share = log_shares(charts);
+    let shares = shares(charts);
     for round in 1..=rounds {
         for _ in 0..ROUND {
             for &j in charts {
-                let mut y = y_star;
-                if sigma > 0.0 {
-                    y[0] += sigma * rng.normal();
-                    y[1] += sigma * rng.normal();
-                }
-                let mut x = [0.0; 4];
-                for (i, s) in ARM_PRIOR_STD.iter().enumerate().skip(1) {
-                    if i != j + 1 {
-                        x[i] = s * rng.normal();
-                    }
-                }
-                solve(&x, j, y, &log_share, emit);
+                let c = Candidate::draw(&mut rng, j, sigma > 0.0, &shares);
+                let y = [
+                    y_star[0] + sigma * c.noise[0],
+                    y_star[1] + sigma * c.noise[1],
+                ];
+                c.solve(y, &mut |_, _, x, lw| emit(x, lw));
             }
         }
         if until(round) {

@@ -1,0 +1,123 @@
+// The arm view: a link restores the target, and dragging the target with
+// the mouse or moving it with the arrow keys moves the fans: the drawn
+// tips of the exact fan (and then of ABC's and MCMC's) follow the target.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage } from './helpers.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser.close(); });
+
+const armStatus = (page) => page.evaluate(() => window.innArm.status());
+
+async function openArm(hash) {
+  const opened = await openPage(browser, hash, { wait: false });
+  await opened.page.waitForFunction(() => window.innArm && window.innArm.status().exact?.atRest, null, { timeout: 30000 });
+  return opened;
+}
+
+/** The client pixel of the arm's point `p` on the exact fan's canvas. */
+async function clientOf(page, [x, y]) {
+  return page.evaluate(([x, y]) => {
+    const c = document.getElementById('cv-arm');
+    const v = JSON.parse(c.dataset.frame);
+    const r = c.getBoundingClientRect();
+    const k = r.width / c.width;
+    return [r.left + k * (v.ox + (x - v.x0) * v.scale), r.top + k * (v.oy + (v.y1 - y) * v.scale)];
+  }, [x, y]);
+}
+
+const near = (a, b, tol) => Math.hypot(a[0] - b[0], a[1] - b[1]) <= tol;
+
+/** Waits for `pred(status)`; returns the status. */
+async function waitFor(page, pred, what, timeoutMs = 20000) {
+  const end = Date.now() + timeoutMs;
+  let s;
+  while (Date.now() < end) {
+    s = await armStatus(page);
+    if (pred(s)) return s;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(s)}`);
+}
+
+test('a link with problem=arm and a target restores the target, and every fan ends on it', async () => {
+  const { page, errors, context } = await openArm('#problem=arm&target=1.2,0.3');
+  let s = await armStatus(page);
+  assert.deepEqual(s.target, [1.2, 0.3]);
+  assert.ok(near(s.exact.tip, [1.2, 0.3], 0.02), `exact tips at ${s.exact.tip}`);
+  assert.equal(s.exact.n, 2000);
+  assert.match(page.url(), /problem=arm&target=1\.200,0\.300/);
+  s = await waitFor(page, (x) => x.abc?.price?.done && x.mcmc?.price?.done, 'ABC and MCMC to finish', 60000);
+  assert.ok(near(s.abc.tip, [1.2, 0.3], 0.1), `ABC tips at ${s.abc.tip}`);
+  assert.ok(s.abc.price.simulations > s.abc.price.kept && s.abc.price.resimP90 < 0.15, JSON.stringify(s.abc.price));
+  assert.ok(near(s.mcmc.tip, [1.2, 0.3], 0.05), `MCMC tips at ${s.mcmc.tip}`);
+  const price = await page.locator('#arm-abc-price').innerText();
+  assert.match(price, /simulations run, 500 of 500 kept within 0\.10: acceptance/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('dragging the target with the mouse moves the exact fan frame by frame, and the runs follow on release', async () => {
+  const { page, errors, context } = await openArm('#problem=arm&target=1.0,0.6');
+  const path = [[1.0, 0.6], [0.9, 0.2], [0.8, -0.2], [0.7, -0.5]];
+  const [u0, v0] = await clientOf(page, path[0]);
+  await page.mouse.move(u0, v0);
+  await page.mouse.down();
+  for (const p of path.slice(1)) {
+    const [u, v] = await clientOf(page, p);
+    await page.mouse.move(u, v, { steps: 4 });
+    const s = await waitFor(page, (x) => near(x.target, p, 0.01) && x.exact.tip && near(x.exact.tip, p, 0.03), `the exact fan at ${p}`);
+    assert.equal(s.exact.atRest, false, 'while dragging, the fan comes from the dragging pool');
+    assert.equal(s.abc, null, 'the runs of the old target are stopped');
+  }
+  await page.mouse.up();
+  const s = await waitFor(page, (x) => x.exact.atRest && x.abc?.tip && x.mcmc?.price?.done, 'the runs at the new target', 60000);
+  assert.ok(near(s.exact.tip, [0.7, -0.5], 0.03), `exact tips at ${s.exact.tip}`);
+  assert.ok(near(s.abc.tip, [0.7, -0.5], 0.12), `ABC tips at ${s.abc.tip}`);
+  assert.ok(near(s.mcmc.tip, [0.7, -0.5], 0.05), `MCMC tips at ${s.mcmc.tip}`);
+  assert.match(page.url(), /target=0\.7\d\d,-0\.[45]\d\d/);
+  const frames = await page.evaluate(() => window.innArm.frameMs());
+  assert.ok(frames.length > 3, `${frames.length} frames measured`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the arrow keys move the focused target, and the fan follows', async () => {
+  const { page, errors, context } = await openArm('#problem=arm&target=1.0,0.6');
+  await page.focus('#cv-arm');
+  const label = await page.locator('#cv-arm').getAttribute('aria-label');
+  assert.match(label, /Target at \(1\.00, 0\.60\).*arrow keys/);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Shift+ArrowLeft');
+  const s = await waitFor(page, (x) => x.exact.atRest && near(x.target, [0.9, 0.5], 1e-9), 'the target at rest at (0.9, 0.5)');
+  assert.ok(near(s.exact.tip, [0.9, 0.5], 0.02), `exact tips at ${s.exact.tip}`);
+  const tip = (await page.locator('#cv-arm').getAttribute('data-tip')).split(',').map(Number);
+  assert.ok(near(tip, [0.9, 0.5], 0.02), `drawn tips at ${tip}`);
+  assert.match(page.url(), /target=0\.900,0\.500/);
+  // Stop halts ABC where it is, with the price paid so far.
+  await page.locator('#arm-eps').fill('0.02');
+  await page.locator('#arm-eps').dispatchEvent('change');
+  await waitFor(page, (x) => x.abc?.running && x.abc.price?.simulations > 0, 'ABC at tolerance 0.02 to start');
+  await page.click('#arm-abc-stop');
+  const stopped = await waitFor(page, (x) => x.abc && !x.abc.running, 'ABC to stop');
+  assert.ok(stopped.abc.stopped && !stopped.abc.price.done, JSON.stringify(stopped.abc));
+  assert.match(await page.locator('#arm-abc-price').innerText(), /Stopped\./);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a target out of reach is brought within it, and a malformed one gives the default', async () => {
+  let { page, errors, context } = await openArm('#problem=arm&target=9,0');
+  let s = await armStatus(page);
+  assert.ok(s.target[0] < 2 && s.target[0] > 1.9 && s.target[1] === 0, `${s.target}`);
+  assert.ok(near(s.exact.tip, s.target, 0.03), `exact tips at ${s.exact.tip}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+  ({ page, errors, context } = await openArm('#problem=arm&target=one,two'));
+  s = await armStatus(page);
+  assert.deepEqual(s.target, JSON.parse(await page.evaluate(() => import('./pkg/inn_playground.js').then((m) => m.armView()))).defaultTarget);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,59 @@
+// The arm view's worker: runs one ABC or MCMC job at a time, in chunks of
+// about CHUNK_MS, and posts the price paid so far after each, so that the
+// page shows a progress bar and a Stop (or a new job) takes effect within
+// a chunk. The core decides what a chunk does and what the price is; this
+// file only times the chunks and moves the bytes.
+import init, { WasmArmAbc, WasmArmMcmc } from '../pkg/inn_playground.js';
+
+const CHUNK_MS = 40;      // work between checks for messages
+const REPORT_MS = 120;    // how often the page hears of progress, at most
+
+self.innPanic = (message) => postMessage({ type: 'panic', message });
+const ready = init();
+
+let job = 0;  // id of the job that may run; a new message supersedes it
+
+const yieldToEvents = () => new Promise((resolve) => {
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => resolve();
+  ch.port2.postMessage(null);
+});
+
+/** Runs `run` (one chunk of `size`; returns whether done) until done or
+ * superseded, resizing chunks toward CHUNK_MS, and reports. */
+async function drive(id, method, runner, size, grow) {
+  let ms = 0, lastReport = 0, done = false;
+  const report = (final) => {
+    postMessage({ type: 'progress', id, method, ms, final, stopped: final && !done, price: JSON.parse(runner.price()), samples: runner.samples() });
+  };
+  while (!done) {
+    if (id !== job) { report(true); runner.free(); return; }
+    const t0 = performance.now();
+    done = runner.run(size);
+    const dt = performance.now() - t0;
+    ms += dt;
+    if (grow) size = Math.max(1000, Math.min(size * 4, size * CHUNK_MS / Math.max(dt, 1)));
+    if (!done && performance.now() - lastReport > REPORT_MS) { lastReport = performance.now(); report(false); }
+    await yieldToEvents();
+  }
+  report(true);
+  runner.free();
+}
+
+onmessage = async ({ data }) => {
+  await ready;
+  if (data.type === 'stop') { job = -1; return; }
+  job = data.id;
+  const [y1, y2] = data.target;
+  try {
+    if (data.type === 'abc') {
+      const abc = new WasmArmAbc(y1, y2, data.eps, data.n, BigInt(data.seed));
+      await drive(data.id, 'abc', { run: (s) => abc.run(s), price: () => abc.price(), samples: () => abc.samples(), free: () => abc.free() }, 20000, true);
+    } else if (data.type === 'mcmc') {
+      const mcmc = new WasmArmMcmc(y1, y2, BigInt(data.seed));
+      await drive(data.id, 'mcmc', { run: () => mcmc.runChain(), price: () => mcmc.price(), samples: () => mcmc.samples(), free: () => mcmc.free() }, 1, false);
+    }
+  } catch (e) {
+    postMessage({ type: 'error', id: data.id, method: data.type, message: String(e.message || e) });
+  }
+};
