@@ -42,6 +42,10 @@ pub fn table_json() -> Json {
                     row["minExclusive"] = json!(min_exclusive);
                 }
                 super::Kind::Choice(names) => row["options"] = json!(names),
+                super::Kind::Point { lo, hi } => {
+                    row["min"] = json!(lo);
+                    row["max"] = json!(hi);
+                }
                 super::Kind::Bool => {}
             }
             row

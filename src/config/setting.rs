@@ -21,6 +21,8 @@ pub enum Value {
     Bool(bool),
     /// One of a choice's names.
     Choice(&'static str),
+    /// A point in the plane.
+    Point([f64; 2]),
 }
 
 impl Value {
@@ -31,6 +33,9 @@ impl Value {
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Choice(a), Value::Choice(b)) => a == b,
+            (Value::Point(a), Value::Point(b)) => {
+                a[0].to_bits() == b[0].to_bits() && a[1].to_bits() == b[1].to_bits()
+            }
             _ => false,
         }
     }
@@ -42,6 +47,7 @@ impl Value {
             Value::Int(v) => v.to_string(),
             Value::Bool(v) => u8::from(*v).to_string(),
             Value::Choice(v) => v.to_string(),
+            Value::Point(p) => format!("{},{}", Value::Real(p[0]), Value::Real(p[1])),
             Value::Real(v) => {
                 // Both forms are the shortest that reads back exactly; the
                 // plain one spells out every zero of 1e-30.
@@ -77,6 +83,8 @@ pub enum Kind {
     Bool,
     /// One of a few names.
     Choice(&'static [&'static str]),
+    /// A point `y1,y2` in the box `[lo[0], hi[0]] x [lo[1], hi[1]]`.
+    Point { lo: [f64; 2], hi: [f64; 2] },
 }
 
 impl Kind {
@@ -110,6 +118,7 @@ impl Kind {
             Kind::Real { .. } => "real",
             Kind::Bool => "bool",
             Kind::Choice(_) => "choice",
+            Kind::Point { .. } => "point",
         }
     }
 
@@ -127,6 +136,9 @@ impl Kind {
             ) => x.is_finite() && x <= max && (x > min || (!min_exclusive && x == min)),
             (Kind::Bool, Value::Bool(_)) => true,
             (Kind::Choice(names), Value::Choice(x)) => names.contains(x),
+            (Kind::Point { lo, hi }, Value::Point(p)) => {
+                (0..2).all(|j| p[j].is_finite() && (lo[j]..=hi[j]).contains(&p[j]))
+            }
             _ => false,
         }
     }
@@ -145,6 +157,10 @@ impl Kind {
             }
             Kind::Bool => "0 or 1".into(),
             Kind::Choice(names) => format!("one of {}", names.join(", ")),
+            Kind::Point { lo, hi } => format!(
+                "a point y1,y2 with y1 in [{}, {}] and y2 in [{}, {}]",
+                lo[0], hi[0], lo[1], hi[1]
+            ),
         }
     }
 
@@ -169,6 +185,14 @@ impl Kind {
                 _ => None,
             },
             Kind::Choice(names) => names.iter().find(|n| **n == text).map(|n| Value::Choice(n)),
+            Kind::Point { .. } => {
+                let (a, b) = text.split_once(',')?;
+                let real = Kind::real(f64::MIN, f64::MAX);
+                match (real.read(a.trim())?, real.read(b.trim())?) {
+                    (Value::Real(y1), Value::Real(y2)) => Some(Value::Point([y1, y2])),
+                    _ => None,
+                }
+            }
         }
     }
 }
@@ -360,6 +384,18 @@ impl SettingValue for ProblemKind {
     fn from_value(v: Value) -> Self {
         match v {
             Value::Choice(name) => ProblemKind::parse(name).unwrap_or_else(|| wrong_kind(v)),
+            v => wrong_kind(v),
+        }
+    }
+}
+
+impl SettingValue for [f64; 2] {
+    fn to_value(&self) -> Value {
+        Value::Point(*self)
+    }
+    fn from_value(v: Value) -> Self {
+        match v {
+            Value::Point(p) => p,
             v => wrong_kind(v),
         }
     }

@@ -26,6 +26,11 @@ use serde::{Deserialize, Serialize};
 const LABEL_MAPS: Kind = Kind::Choice(&["all", "some", "none"]);
 const PROBLEMS: Kind = Kind::Choice(&["mixture", "arm"]);
 const WEIGHT: Kind = Kind::real(0.0, 1e4);
+/// Where the arm's target may be asked: the box the page draws the arm in.
+const ARM_TARGETS: Kind = Kind::Point {
+    lo: [-2.5, -2.75],
+    hi: [2.5, 2.75],
+};
 const STEPS: u64 = 1_000_000;
 
 /// The arm's noise in model files written before the arm existed.
@@ -120,6 +125,9 @@ settings! {
             "Weight max. likelihood", "Weight of the maximum-likelihood term.";
     }
     page {
+        target: [f64; 2] = "target", ARM_TARGETS, Problem,
+            [[1.0, 0.6], [1.0, 0.6], [1.0, 0.6], [1.0, 0.6], [1.0, 0.6]],
+            "Arm: target", "The tip position y1,y2 the arm's posterior is asked for (the arm only).";
         abc_eps: f64 = "abc_eps", Kind::above(0.0, 5.0), Baselines, [0.5, 0.5, 0.5, 0.5, 0.5],
             "ABC tolerance", "ABC accepts a simulation when |y - y*| is at most this.";
         abc_budget: u64 = "abc_budget", Kind::int(1000, 5_000_000), Baselines,

@@ -126,6 +126,9 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
 fn clamp(kind: &Kind, v: Value) -> Option<Value> {
     match (*kind, v) {
         (Kind::Int { min, max }, Value::Int(x)) => Some(Value::Int(x.clamp(min, max))),
+        (Kind::Point { lo, hi }, Value::Point(p)) => {
+            Some(Value::Point([0, 1].map(|j| p[j].clamp(lo[j], hi[j]))))
+        }
         (Kind::Real { max, .. }, Value::Real(x)) if x > max => Some(Value::Real(max)),
         (
             Kind::Real {

@@ -97,3 +97,31 @@ fn a_link_from_another_engine_loads_with_a_notice() {
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(notes[0].contains("engine (7)"), "{notes:?}");
 }
+
+#[test]
+fn the_arm_and_its_target_travel_in_the_link() {
+    let (s, notices) = parse_hash("#v=1&problem=arm&target=1.25,-0.5&seed=4");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.config.problem, crate::problem::ProblemKind::Arm);
+    assert_eq!(s.target, [1.25, -0.5]);
+    let hash = to_hash(&s);
+    assert!(
+        hash.contains("&problem=arm") && hash.contains("&target=1.25,-0.5"),
+        "{hash}"
+    );
+    assert_eq!(parse_hash(&hash).0, s);
+    // The arm preset names the arm itself.
+    let (arm, _) = parse_hash("preset=arm");
+    assert_eq!(arm.config.problem, crate::problem::ProblemKind::Arm);
+    assert!(!to_hash(&arm).contains("problem="));
+    // Out of the box: clamped, and said; not a point: the preset's, and said.
+    let (far, notices) = parse_hash("problem=arm&target=9,0.5");
+    assert_eq!(far.target, [2.5, 0.5]);
+    assert!(
+        notices[0].starts_with("target must be a point"),
+        "{notices:?}"
+    );
+    let (bad, notices) = parse_hash("problem=arm&target=1;0.5");
+    assert_eq!(bad.target, [1.0, 0.6]);
+    assert!(notices[0].contains("is not a point"), "{notices:?}");
+}
