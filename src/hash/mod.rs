@@ -83,8 +83,13 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
     let (version, note) = link_version(get("v"));
     notices.extend(note);
     notices.extend(engine_notice("link", get("engine"), ENGINE));
+    // A link that names the arm but no preset means the arm's preset.
+    let problem_preset = match get("problem") {
+        Some("arm") => Preset::Arm,
+        _ => Preset::Fast,
+    };
     let preset = match get("preset") {
-        None => Preset::Fast,
+        None => problem_preset,
         Some(v) => Preset::parse(v).unwrap_or_else(|| {
             notices.push(format!("preset '{}' is unknown; using fast", excerpt(v)));
             Preset::Fast

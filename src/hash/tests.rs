@@ -110,6 +110,8 @@ fn the_arm_and_its_target_travel_in_the_link() {
         "{hash}"
     );
     assert_eq!(parse_hash(&hash).0, s);
+    // A link naming the arm and no preset means the arm's preset.
+    assert_eq!(parse_hash("problem=arm").0.preset, Preset::Arm);
     // The arm preset names the arm itself.
     let (arm, _) = parse_hash("preset=arm");
     assert_eq!(arm.config.problem, crate::problem::ProblemKind::Arm);

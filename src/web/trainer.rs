@@ -223,6 +223,33 @@ impl WasmTrainer {
         Ok(Float32Array::from(s.as_slice()))
     }
 
+    /// `n` posterior samples for the observation `y_star` (any problem; the
+    /// arm's target), `nX` numbers each, drawn from `seed` with the noise
+    /// the network was trained with.
+    #[wasm_bindgen(js_name = samplesFor)]
+    pub fn samples_for(
+        &mut self,
+        y_star: &[f64],
+        n: usize,
+        seed: f64,
+    ) -> Result<Float32Array, JsError> {
+        let s = self
+            .inner
+            .sample_posterior(y_star, n, seed as u64, SampleNoise::default())
+            .map_err(js_err)?;
+        Ok(Float32Array::from(s.as_slice()))
+    }
+
+    /// The scores of `y_star` as the verdict of a continuous observation
+    /// takes them (`inn eval --y`): MMD² with its floor, the re-simulation
+    /// error, each coordinate's spread, and the bar's misses, as JSON.
+    #[wasm_bindgen(js_name = scoreTarget)]
+    pub fn score_target(&mut self, y_star: &[f64]) -> String {
+        let seed = self.inner.config().seed;
+        let v = fidelity::judge_target(&mut self.inner, y_star, 0, seed);
+        serde_json::to_string(&v).unwrap_or_default()
+    }
+
     /// The forward pass on points (x0, x1 pairs) with the training noise on
     /// the padding: z (`n x nZ`) followed by the predicted y (`n x nLabels`).
     pub fn forward(&mut self, points: &[f32]) -> Float32Array {

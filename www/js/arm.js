@@ -7,6 +7,7 @@
 import { armLink, withArmTarget } from './arm-link.js';
 import { ARM_COLOURS, armFrame, drawRail, drawFan, drawTarget, drawMarginals } from './views/arm-draw.js';
 import { priceText, exactText, BINS } from './views/arm-text.js';
+import { startInn, innText } from './arm-inn.js';
 
 const $ = (id) => document.getElementById(id);
 const EXACT_SEED = 1;
@@ -16,10 +17,12 @@ const REST_DRAWS = 2000;    // exact draws for a target at rest: the marginals' 
 const ABC_SAMPLES = 500;
 const KEY_STEP = 0.02, KEY_STEP_LARGE = 0.1;
 const REST_AFTER_KEY_MS = 350;
+const INN_DRAWS = 2000;     // the INN's draws per frame, moving or at rest
+const INN_SEED = 3;
 
 let wasm, view, exact, frames, runs;
 const frameMs = [];  // the latest drag frames' milliseconds (fan and drawing)
-const state = { target: [1, 0.6], moving: false, pending: false, exact: null, inn: null, abc: null, mcmc: null, eps: 0.1, jobs: 0 };
+const state = { target: [1, 0.6], moving: false, pending: false, exact: null, inn: null, abc: null, mcmc: null, eps: 0.1, jobs: 0, sampler: null, innStatus: null, innScore: null };
 
 /** A fan's record: samples, their joints, and what was drawn. */
 function fanOf(samples) { return { samples, joints: wasm.armJoints(samples), tip: null }; }
@@ -34,6 +37,19 @@ function exactFan(atRest) {
     state.exact = { ...(state.exact || {}), error: String(e.message || e) };
   }
   return t0;
+}
+
+/** The INN's fan for the target from the latest model, if there is one. */
+function innFan() {
+  if (!state.sampler) return;
+  const t0 = performance.now();
+  const samples = state.sampler.samplesFor(new Float64Array(state.target), INN_DRAWS, INN_SEED);
+  state.inn = { ...fanOf(samples), ms: performance.now() - t0 };
+}
+
+function showInn() {
+  const el = $('arm-inn-score');
+  if (el && state.innStatus) el.textContent = innText(state.innStatus, state.innScore);
 }
 
 function drawMain() {
@@ -72,6 +88,9 @@ function drawAllMarginals() {
 /** One animation frame: the exact fan for a moving target. */
 function frame() {
   state.pending = false;
+  innFan();
+  state.innScore = null;
+  showInn();
   const t0 = exactFan(false);
   drawMain();
   state.exact.ms = performance.now() - t0;
@@ -88,7 +107,7 @@ function schedule() {
  * runs of the old target stop, the link follows. */
 function moveTo(t) {
   state.target = Array.from(wasm.armClampTarget(t[0], t[1]));
-  history.replaceState(null, '', `#${withArmTarget(location.hash, state.target)}`);
+  history.replaceState(null, '', `#${withArmTarget(wasm, location.hash, state.target)}`);
   for (const m of ['abc', 'mcmc']) {
     runs[m].postMessage({ type: 'stop' });
     state[m] = null;
@@ -99,6 +118,9 @@ function moveTo(t) {
 
 /** The target rests: the full exact fan, its marginals, and the runs. */
 function rest() {
+  innFan();
+  if (state.innStatus?.done) state.innScore = JSON.parse(state.sampler.scoreTarget(new Float64Array(state.target)));
+  showInn();
   const t0 = exactFan(true);
   drawMain();
   state.exact.ms = performance.now() - t0;
@@ -176,7 +198,7 @@ export function drawInnFan(samples) {
 }
 
 /** Whether the page's link asks for the arm. */
-export const isArmLink = () => armLink(location.hash) !== null;
+export const isArmLink = (wasmModule) => armLink(wasmModule, location.hash) !== null;
 
 /** Shows the arm view in place of the mixture's panels and starts it. */
 export function startArm(wasmModule) {
@@ -186,19 +208,34 @@ export function startArm(wasmModule) {
   $('arm').hidden = false;
   exact = new wasm.WasmArmExact(BigInt(EXACT_SEED));
   frames = { main: armFrame($('cv-arm'), view.extent), abc: armFrame($('cv-arm-abc'), view.extent), mcmc: armFrame($('cv-arm-mcmc'), view.extent) };
-  const link = armLink(location.hash);
+  const link = armLink(wasm, location.hash);
+  if (link.notices.length) window.innShowNotice?.(`The link was adjusted:\n${link.notices.join('\n')}`);
   state.target = Array.from(wasm.armClampTarget(...(link.target || view.defaultTarget)));
-  history.replaceState(null, '', `#${withArmTarget(location.hash, state.target)}`);
+  history.replaceState(null, '', `#${withArmTarget(wasm, location.hash, state.target)}`);
   wireTarget();
   wireRuns();
+  startInn(wasm, location.hash, {
+    model(sampler, status) {
+      state.sampler = sampler;
+      state.innStatus = status;
+      if (state.moving) return;
+      innFan();
+      if (status.done) state.innScore = JSON.parse(sampler.scoreTarget(new Float64Array(state.target)));
+      showInn();
+      drawMain();
+      drawAllMarginals();
+    },
+    status(status) { state.innStatus = status; showInn(); },
+  });
   window.addEventListener('hashchange', () => {
-    const l = armLink(location.hash);
+    const l = armLink(wasm, location.hash);
     if (!l) { location.reload(); return; }
     if (l.target && l.target.join() !== state.target.join()) { moveTo(l.target); rest(); }
   });
   window.innArm = {
     status: () => ({
       target: state.target,
+      inn: state.innStatus && { ...state.innStatus, tip: state.inn?.tip, ms: state.inn?.ms, score: state.innScore },
       exact: state.exact && { n: state.exact.samples.length / 4, tip: state.exact.tip, ess: state.exact.ess, pool: state.exact.pool, atRest: state.exact.atRest, ms: state.exact.ms },
       abc: state.abc && { price: state.abc.price, ms: state.abc.ms, running: state.abc.running, stopped: !!state.abc.stopped, tip: state.abc.tip },
       mcmc: state.mcmc && { price: state.mcmc.price, ms: state.mcmc.ms, running: state.mcmc.running, tip: state.mcmc.tip },

@@ -78,6 +78,8 @@ function pickLabel(l) {
 /** A setting changed: update the link, say what was adjusted, restart if it changes training. */
 function change(key, value) {
   const notices = link.set(key, value);
+  // The arm has a view of its own: the page opens it from the new link.
+  if (isArmLink(wasm)) { location.reload(); return; }
   if (notices.length) showNotice(notices.join('\n')); else hideNotice();
   if (!wasm.settingTrains(key)) { showControls(link.state); runAbc(); return; }
   reset();
@@ -119,7 +121,7 @@ const actions = {
   loadModel(text) { training.load(text); },
   notice: showNotice,
   linkChanged() {
-    if (isArmLink()) { location.reload(); return; }
+    if (isArmLink(wasm)) { location.reload(); return; }
     link = new Link(wasm);
     if (link.notices.length) showNotice(link.notices.join('\n'));
     link.write();
@@ -150,7 +152,7 @@ function apiView() {
 
 async function main() {
   await init();
-  if (isArmLink()) { startArm(wasm); return; }
+  if (isArmLink(wasm)) { window.innShowNotice = showNotice; startArm(wasm); return; }
   const lossNames = wasm.lossRowNames().split(',');
   link = new Link(wasm);
   if (link.notices.length) showNotice(`The link was adjusted:\n${link.notices.join('\n')}`);
