@@ -106,7 +106,7 @@ fn the_arm_and_its_target_travel_in_the_link() {
     assert_eq!(s.target, [1.25, -0.5]);
     let hash = to_hash(&s);
     assert!(
-        hash.contains("&problem=arm") && hash.contains("&target=1.25,-0.5"),
+        hash.contains("preset=arm&") && hash.contains("&target=1.25,-0.5"),
         "{hash}"
     );
     assert_eq!(parse_hash(&hash).0, s);
