@@ -44,13 +44,18 @@ fn to_f64(v: &[f32]) -> Vec<f64> {
     v.iter().map(|&x| f64::from(x)).collect()
 }
 
-/// The arm as the page draws it, as JSON: `lengths`, `priorStd`, `noise`,
+/// The arm with observation noise `noise` (the link's `arm_noise`).
+fn arm(noise: f64) -> Result<RobotArm, JsError> {
+    RobotArm::new(noise).map_err(js_err)
+}
+
+/// The arm with observation noise `noise`, as the page draws it, as JSON: `lengths`, `priorStd`, `noise`,
 /// `extent` (`[[y1 lo, hi], [y2 lo, hi]]`), `reach`, `coordinates` (names),
 /// `defaultTarget`, `dragPool` and `restPool` (candidates of the exact
 /// fans), and the MCMC settings.
 #[wasm_bindgen(js_name = armView)]
-pub fn arm_view() -> String {
-    let arm = RobotArm::default();
+pub fn arm_view(noise: f64) -> Result<String, JsError> {
+    let arm = arm(noise)?;
     let ProblemView::Arm {
         lengths,
         prior_std,
@@ -60,7 +65,7 @@ pub fn arm_view() -> String {
     else {
         unreachable!("the arm's view is an arm")
     };
-    json!({
+    Ok(json!({
         "name": arm.name(),
         "lengths": lengths,
         "priorStd": prior_std,
@@ -73,7 +78,7 @@ pub fn arm_view() -> String {
         "restPool": REST_POOL,
         "mcmc": {"chains": MCMC_CHAINS, "burnIn": MCMC_BURN_IN, "perChain": MCMC_PER_CHAIN, "thin": MCMC_THIN},
     })
-    .to_string()
+    .to_string())
 }
 
 /// The nearest target the page may put the target at: inside the drawing
@@ -125,6 +130,7 @@ pub fn arm_marginals(samples: &[f32], exact: &[f32], bins: usize) -> Result<Stri
 /// for a target at rest (see [`ExactFan`]).
 #[wasm_bindgen]
 pub struct WasmArmExact {
+    arm: RobotArm,
     drag: ExactFan,
     rest: Option<ExactFan>,
     rng: Rng,
@@ -134,12 +140,14 @@ pub struct WasmArmExact {
 
 #[wasm_bindgen]
 impl WasmArmExact {
-    /// Draws the dragging pool from `seed`; the pool at rest is drawn the
-    /// first time it is asked for.
+    /// Draws the dragging pool of the arm with observation noise `noise`
+    /// from `seed`; the pool at rest is drawn the first time it is asked
+    /// for.
     #[wasm_bindgen(constructor)]
-    pub fn new(seed: u64) -> Result<WasmArmExact, JsError> {
-        let arm = RobotArm::default();
+    pub fn new(seed: u64, noise: f64) -> Result<WasmArmExact, JsError> {
+        let arm = arm(noise)?;
         Ok(WasmArmExact {
+            arm,
             drag: ExactFan::new(&arm, DRAG_POOL, seed).map_err(js_err)?,
             rest: None,
             rng: Rng::new(seed ^ 0x5eed),
@@ -159,8 +167,9 @@ impl WasmArmExact {
     ) -> Result<Float32Array, JsError> {
         let fan = if at_rest {
             let seed = self.rng.next_seed();
+            let arm = &self.arm;
             self.rest.get_or_insert_with(|| {
-                ExactFan::new(&RobotArm::default(), REST_POOL, seed).expect("a pool of candidates")
+                ExactFan::new(arm, REST_POOL, seed).expect("a pool of candidates")
             })
         } else {
             &mut self.drag
@@ -187,10 +196,18 @@ pub struct WasmArmAbc(ChunkedAbc);
 
 #[wasm_bindgen]
 impl WasmArmAbc {
-    /// A run for `n` samples within `eps` of (y1, y2).
+    /// A run for `n` samples within `eps` of (y1, y2), on the arm with
+    /// observation noise `noise`.
     #[wasm_bindgen(constructor)]
-    pub fn new(y1: f64, y2: f64, eps: f64, n: usize, seed: u64) -> Result<WasmArmAbc, JsError> {
-        ChunkedAbc::new(&RobotArm::default(), &[y1, y2], eps, n, seed)
+    pub fn new(
+        y1: f64,
+        y2: f64,
+        eps: f64,
+        n: usize,
+        seed: u64,
+        noise: f64,
+    ) -> Result<WasmArmAbc, JsError> {
+        ChunkedAbc::new(&arm(noise)?, &[y1, y2], eps, n, seed)
             .map(WasmArmAbc)
             .map_err(js_err)
     }
@@ -217,11 +234,12 @@ pub struct WasmArmMcmc(ChunkedMcmc);
 
 #[wasm_bindgen]
 impl WasmArmMcmc {
-    /// The chains of [`arm_view`]'s settings for (y1, y2).
+    /// The chains of [`arm_view`]'s settings for (y1, y2), on the arm with
+    /// observation noise `noise`.
     #[wasm_bindgen(constructor)]
-    pub fn new(y1: f64, y2: f64, seed: u64) -> Result<WasmArmMcmc, JsError> {
+    pub fn new(y1: f64, y2: f64, seed: u64, noise: f64) -> Result<WasmArmMcmc, JsError> {
         ChunkedMcmc::new(
-            &RobotArm::default(),
+            &arm(noise)?,
             &[y1, y2],
             MCMC_CHAINS,
             MCMC_BURN_IN,

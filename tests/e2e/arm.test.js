@@ -117,7 +117,7 @@ test('a target out of reach is brought within it, and a malformed one gives the 
   await context.close();
   ({ page, errors, context } = await openArm('#problem=arm&target=one,two'));
   s = await armStatus(page);
-  assert.deepEqual(s.target, JSON.parse(await page.evaluate(() => import('./pkg/inn_playground.js').then((m) => m.armView()))).defaultTarget);
+  assert.deepEqual(s.target, JSON.parse(await page.evaluate(() => import('./pkg/inn_playground.js').then((m) => m.armView(0.01)))).defaultTarget);
   assert.deepEqual(errors, []);
   await context.close();
 });

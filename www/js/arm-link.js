@@ -2,13 +2,14 @@
 // `#preset=arm`), read and written through the core's table of settings
 // like every other setting.
 
-/** The arm's link state of `hash`: `{ target, notices }` (`target` as
- * `[y1, y2]`, the preset's when the link names none or a malformed one),
- * or null when the link's problem is not the arm. */
+/** The arm's link state of `hash`: `{ target, noise, notices }` (`target`
+ * as `[y1, y2]`, the preset's when the link names none or a malformed one;
+ * `noise` the observation noise), or null when the link's problem is not
+ * the arm. */
 export function armLink(wasm, hash) {
   const l = JSON.parse(wasm.parseLink(hash));
   if (l.config.problem !== 'arm') return null;
-  return { target: l.values.target, notices: l.notices };
+  return { target: l.values.target, noise: l.config.arm_noise, notices: l.notices };
 }
 
 /** `hash` with the arm's `target` set, other settings kept. */

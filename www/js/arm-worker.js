@@ -47,10 +47,10 @@ onmessage = async ({ data }) => {
   const [y1, y2] = data.target;
   try {
     if (data.type === 'abc') {
-      const abc = new WasmArmAbc(y1, y2, data.eps, data.n, BigInt(data.seed));
+      const abc = new WasmArmAbc(y1, y2, data.eps, data.n, BigInt(data.seed), data.noise);
       await drive(data.id, 'abc', { run: (s) => abc.run(s), price: () => abc.price(), samples: () => abc.samples(), free: () => abc.free() }, 20000, true);
     } else if (data.type === 'mcmc') {
-      const mcmc = new WasmArmMcmc(y1, y2, BigInt(data.seed));
+      const mcmc = new WasmArmMcmc(y1, y2, BigInt(data.seed), data.noise);
       await drive(data.id, 'mcmc', { run: () => mcmc.runChain(), price: () => mcmc.price(), samples: () => mcmc.samples(), free: () => mcmc.free() }, 1, false);
     }
   } catch (e) {

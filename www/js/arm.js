@@ -132,7 +132,7 @@ function rest() {
 function startRun(method) {
   const id = ++state.jobs;
   state[method] = { id, running: true, price: null, samples: null, joints: null, ms: 0 };
-  runs[method].postMessage({ type: method, id, target: state.target, eps: state.eps, n: ABC_SAMPLES, seed: RUN_SEED });
+  runs[method].postMessage({ type: method, id, target: state.target, eps: state.eps, n: ABC_SAMPLES, seed: RUN_SEED, noise: view.noise });
   drawRun(method);
 }
 
@@ -203,12 +203,13 @@ export const isArmLink = (wasmModule) => armLink(wasmModule, location.hash) !== 
 /** Shows the arm view in place of the mixture's panels and starts it. */
 export function startArm(wasmModule) {
   wasm = wasmModule;
-  view = JSON.parse(wasm.armView());
+  const link = armLink(wasm, location.hash);
+  view = JSON.parse(wasm.armView(link.noise));
   document.body.dataset.problem = 'arm';
   $('arm').hidden = false;
-  exact = new wasm.WasmArmExact(BigInt(EXACT_SEED));
+  exact = new wasm.WasmArmExact(BigInt(EXACT_SEED), link.noise);
+  $('arm-noise').textContent = String(view.noise);
   frames = { main: armFrame($('cv-arm'), view.extent), abc: armFrame($('cv-arm-abc'), view.extent), mcmc: armFrame($('cv-arm-mcmc'), view.extent) };
-  const link = armLink(wasm, location.hash);
   if (link.notices.length) window.innShowNotice?.(`The link was adjusted:\n${link.notices.join('\n')}`);
   state.target = Array.from(wasm.armClampTarget(...(link.target || view.defaultTarget)));
   history.replaceState(null, '', `#${withArmTarget(wasm, location.hash, state.target)}`);
