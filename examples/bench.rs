@@ -5,8 +5,9 @@
 //! the one verdict (`fidelity::verdict`) and under the verdict it replaced;
 //! the share of held-out seeds whose run of `fast` clears the bar at the
 //! end of its schedule; and the arm's exact posterior, per query and per
-//! frame of a drag. Prints a table and appends one JSON line per
-//! figure to the file given as the first argument.
+//! frame of a drag, and the arm preset's steps/s and time to the arm's bar
+//! ([`arm`]). Prints a table and appends one JSON line per figure to the
+//! file given as the first argument.
 
 use inn_playground::evaluate::Sampler;
 use inn_playground::fidelity::{verdict, CHECK_EVERY};
@@ -17,6 +18,9 @@ use inn_playground::rng::Rng;
 use inn_playground::train::SampleNoise;
 use inn_playground::{LabelMap, Preset, TrainConfig, Trainer};
 use std::io::Write;
+
+#[path = "bench/arm.rs"]
+mod arm;
 use std::time::Instant;
 
 fn configs() -> Vec<(&'static str, TrainConfig)> {
@@ -321,6 +325,7 @@ fn main() {
         "{{\"config\": \"arm-exact\", \"target\": \"native\", \"ms_per_2000_draws\": {fresh:.1}, \"ms_per_drag_frame\": {dragged:.2}}}"
     )
     .expect("write");
+    arm::report(&mut jsonl);
     let (first, last) = (*HELD_OUT_SEEDS.start(), *HELD_OUT_SEEDS.end());
     println!(
         "fast on `some`, held-out seeds {first}-{last}, page arithmetic, after the whole schedule:"
