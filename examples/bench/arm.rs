@@ -41,8 +41,9 @@ pub fn report(jsonl: &mut impl Write) {
         println!("  seed {seed}: {rate:.1} steps/s; the arm's bar reached after {shown}");
         writeln!(
             jsonl,
-            "{{\"config\": \"arm\", \"target\": \"native\", \"seed\": {seed}, \"steps_per_s\": {rate:.2}, \"time_to_fidelity_s\": {}}}",
-            found.map_or("null".to_string(), |(s, _)| format!("{s:.2}"))
+            "{{\"config\": \"arm\", \"target\": \"native\", \"seed\": {seed}, \"steps_per_s\": {rate:.2}, \"time_to_fidelity_s\": {}, \"steps_to_fidelity\": {}}}",
+            found.map_or("null".to_string(), |(s, _)| format!("{s:.2}")),
+            found.map_or("null".to_string(), |(_, k)| k.to_string())
         )
         .expect("write");
     }

@@ -136,7 +136,7 @@ test('the INN trains on the arm in the page, and its fan follows the target', as
   for (let i = 0; i < 10; i += 1) await page.keyboard.press('Shift+ArrowDown');
   s = await waitFor(page, (x) => x.target[1] < -0.7 && x.inn?.score, 'the target to rest lower', 20000);
   assert.ok(s.inn.tip[1] < before[1] - 0.3, `INN tips from ${before} to ${s.inn.tip}`);
-  console.log(`INN fan of 2000 arms: ${s.inn.ms.toFixed(1)} ms`);
+  console.log(`INN fan of 2000 arms: ${s.inn.ms_fan.toFixed(1)} ms`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -3,7 +3,7 @@
 // to draw 2000 posterior samples. Appends JSON lines to $BENCH_OUT.
 // SOAK_STEPS=N adds a soak run (wasm memory before and after N steps, or
 // as many as SOAK_SECONDS, default 1700, allow); SOAK_ONLY=1 runs just that.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { launch, BASE_URL } from './helpers.js';
 
 const out = process.env.BENCH_OUT || '../../target/bench.jsonl';
@@ -74,5 +74,23 @@ if (soakSteps > 0) {
   console.log(`soak: ${r.steps} steps in ${r.seconds.toFixed(0)} s; wasm memory ${r.startBytes} -> ${r.endBytes} bytes (helper worker ${r.helperStart} -> ${r.helperEnd}); page JS heap ${heapBefore} -> ${heapAfter} bytes`);
   console.log(`  wasm memory along the way (step, bytes): ${r.marks.map(([s, b]) => `${s}:${b}`).join(' ')}`);
   appendFileSync(out, `${JSON.stringify({ soak_steps: r.steps, wasm_bytes_start: r.startBytes, wasm_bytes_end: r.endBytes, helper_wasm_bytes_start: r.helperStart, helper_wasm_bytes_end: r.helperEnd })}\n`);
+}
+if (speed) {
+  // The arm's INN as its page trains it (one worker), seeds 1-3; its time
+  // to the arm's bar is the native run's steps to it at this speed.
+  const native = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    .filter((r) => r.config === 'arm' && r.target === 'native');
+  for (const seed of [1, 2, 3]) {
+    const armPage = await (await browser.newContext()).newPage();
+    await armPage.goto(`${BASE_URL}/#preset=arm&seed=${seed}`);
+    await armPage.waitForFunction(() => window.innArm?.status().inn?.done, null, { timeout: 600000 });
+    const s = await armPage.evaluate(() => window.innArm.status().inn);
+    const rate = s.step / (s.ms / 1000);
+    const steps = [...native].reverse().find((r) => r.seed === seed)?.steps_to_fidelity ?? null;
+    const ttb = steps === null ? null : steps / rate;
+    console.log(`arm seed ${seed}: ${rate.toFixed(1)} steps/s in the page's worker; ${s.step} steps in ${(s.ms / 1000).toFixed(1)} s; the bar ${ttb === null ? 'not reached natively' : `after about ${ttb.toFixed(1)} s (the native run's ${steps} steps at this speed)`}; the fan of 2000 arms in ${s.ms_fan?.toFixed(1) ?? '-'} ms`);
+    appendFileSync(out, `${JSON.stringify({ config: 'arm', target: 'wasm', seed, steps_per_s: Number(rate.toFixed(2)), time_to_fidelity_s: ttb === null ? null : Number(ttb.toFixed(2)), fan_ms: s.ms_fan ?? null })}\n`);
+    await armPage.context().close();
+  }
 }
 await browser.close();

@@ -236,7 +236,7 @@ export function startArm(wasmModule) {
   window.innArm = {
     status: () => ({
       target: state.target,
-      inn: state.innStatus && { ...state.innStatus, tip: state.inn?.tip, ms: state.inn?.ms, score: state.innScore },
+      inn: state.innStatus && { ...state.innStatus, tip: state.inn?.tip, ms_fan: state.inn?.ms, score: state.innScore },
       exact: state.exact && { n: state.exact.samples.length / 4, tip: state.exact.tip, ess: state.exact.ess, pool: state.exact.pool, atRest: state.exact.atRest, ms: state.exact.ms },
       abc: state.abc && { price: state.abc.price, ms: state.abc.ms, running: state.abc.running, stopped: !!state.abc.stopped, tip: state.abc.tip },
       mcmc: state.mcmc && { price: state.mcmc.price, ms: state.mcmc.ms, running: state.mcmc.running, tip: state.mcmc.tip },
