@@ -3,7 +3,7 @@
 // tips of the exact fan (and then of ABC's and MCMC's) follow the target.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage } from './helpers.js';
+import { launch, openPage, until } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -30,17 +30,8 @@ async function clientOf(page, [x, y]) {
 
 const near = (a, b, tol) => Math.hypot(a[0] - b[0], a[1] - b[1]) <= tol;
 
-/** Waits for `pred(status)`; returns the status. */
-async function waitFor(page, pred, what, timeoutMs = 20000) {
-  const end = Date.now() + timeoutMs;
-  let s;
-  while (Date.now() < end) {
-    s = await armStatus(page);
-    if (pred(s)) return s;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(s)}`);
-}
+/** Waits for `pred(status)` of the arm view; returns the status. */
+const waitFor = (page, pred, what, timeoutMs = 20000) => until(page, pred, timeoutMs, what, armStatus);
 
 test('a link with problem=arm and a target restores the target, and every fan ends on it', async () => {
   const { page, errors, context } = await openArm('#problem=arm&target=1.2,0.3');

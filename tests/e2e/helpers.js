@@ -45,12 +45,13 @@ export async function openPage(browser, hash = '', { wait = true, isolated = tru
 
 export const status = (page) => page.evaluate(() => window.innPlayground.status());
 
-/** Waits for `pred(status)` to hold, polling; returns the status. */
-export async function until(page, pred, timeoutMs, what) {
+/** Waits for `pred(status)` to hold, polling; returns the status. `read`
+ * reads it (the page's `status` unless given). */
+export async function until(page, pred, timeoutMs, what, read = status) {
   const end = Date.now() + timeoutMs;
   let s;
   while (Date.now() < end) {
-    s = await status(page);
+    s = await read(page);
     if (pred(s)) return s;
     await page.waitForTimeout(200);
   }
