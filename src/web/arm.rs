@@ -126,6 +126,22 @@ pub fn arm_marginals(samples: &[f32], exact: &[f32], bins: usize) -> Result<Stri
     serde_json::to_string(&m).map_err(js_err)
 }
 
+/// `k` targets drawn as the arm's observations of prior draws (its joint),
+/// from `seed`: `[y1, y2, ...]`. The random questions whose total cost the
+/// page measures for each method.
+#[wasm_bindgen(js_name = armTargets)]
+pub fn arm_targets(k: usize, seed: u64, noise: f64) -> Result<Vec<f64>, JsError> {
+    let arm = arm(noise)?;
+    let mut rng = Rng::new(seed);
+    let (mut x, mut y) = ([0.0; 4], [0.0; 2]);
+    let mut out = Vec::with_capacity(2 * k);
+    for _ in 0..k {
+        arm.simulate(&mut rng, &mut x, &mut y);
+        out.extend(y);
+    }
+    Ok(out)
+}
+
 /// The exact posterior's fans: a kept pool for dragging and a larger one
 /// for a target at rest (see [`ExactFan`]).
 #[wasm_bindgen]

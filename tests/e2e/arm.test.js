@@ -131,3 +131,19 @@ test('the INN trains on the arm in the page, and its fan follows the target', as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('answering many targets is measured for each method, the INN paying once and the others per target', async () => {
+  const { page, errors, context } = await openArm('#preset=arm&steps=100&target=1.5,0.2');
+  await waitFor(page, (x) => x.inn?.done, 'the INN to train', 120000);
+  await page.locator('#arm-many').click();
+  await page.waitForFunction(() => {
+    const t = document.querySelector('#arm-many-text').textContent;
+    return /ABC within 0\.10: [\d.]+ s;/.test(t) && /MCMC: [\d.]+ s;/.test(t);
+  }, null, { timeout: 180000 });
+  const text = await page.locator('#arm-many-text').innerText();
+  console.log(text);
+  assert.match(text, /INN: [\d.]+ s of training, paid once, then [\d.]+ ms per target: [\d.]+ s in all; re-simulation error median [\d.]+/);
+  assert.match(text, /ABC within 0\.10: [\d.]+ s; [\d,]+ simulations per target; re-simulation error median 0\.0\d\d/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

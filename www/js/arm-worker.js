@@ -40,19 +40,55 @@ async function drive(id, method, runner, size, grow) {
   runner.free();
 }
 
+/** The runner of `method` for target (y1, y2), and its first chunk's size
+ * and whether chunks grow. */
+function runner(method, [y1, y2], data) {
+  if (method === 'abc') {
+    const abc = new WasmArmAbc(y1, y2, data.eps, data.n, BigInt(data.seed), data.noise);
+    return [{ run: (s) => abc.run(s), price: () => abc.price(), samples: () => abc.samples(), free: () => abc.free() }, 20000, true];
+  }
+  const mcmc = new WasmArmMcmc(y1, y2, BigInt(data.seed), data.noise);
+  return [{ run: () => mcmc.runChain(), price: () => mcmc.price(), samples: () => mcmc.samples(), free: () => mcmc.free() }, 1, false];
+}
+
+/** Answers every target of `data.targets` (y1, y2 pairs) with `data.method`,
+ * one after the other, posting the total price after each. */
+async function many(id, data) {
+  const t = data.targets;
+  const done = { targets: 0, of: t.length / 2, ms: 0, simulations: 0, resimMedians: [] };
+  for (let i = 0; i < t.length; i += 2) {
+    const [r, size, grow] = runner(data.method, [t[i], t[i + 1]], data);
+    let chunk = size, finished = false;
+    while (!finished) {
+      if (id !== job) { r.free(); return; }
+      const t0 = performance.now();
+      finished = r.run(chunk);
+      const dt = performance.now() - t0;
+      done.ms += dt;
+      if (grow) chunk = Math.max(1000, Math.min(chunk * 4, chunk * CHUNK_MS / Math.max(dt, 1)));
+      await yieldToEvents();
+    }
+    const price = JSON.parse(r.price());
+    r.free();
+    done.targets += 1;
+    done.simulations += price.simulations;
+    done.resimMedians.push(price.resimMedian);
+    postMessage({ type: 'many', id, method: data.method, ...done });
+  }
+}
+
 onmessage = async ({ data }) => {
   await ready;
   if (data.type === 'stop') { job = -1; return; }
   job = data.id;
+  if (data.type === 'many') {
+    try { await many(data.id, data); } catch (e) { postMessage({ type: 'error', id: data.id, method: data.method, message: String(e.message || e) }); }
+    return;
+  }
   const [y1, y2] = data.target;
   try {
-    if (data.type === 'abc') {
-      const abc = new WasmArmAbc(y1, y2, data.eps, data.n, BigInt(data.seed), data.noise);
-      await drive(data.id, 'abc', { run: (s) => abc.run(s), price: () => abc.price(), samples: () => abc.samples(), free: () => abc.free() }, 20000, true);
-    } else if (data.type === 'mcmc') {
-      const mcmc = new WasmArmMcmc(y1, y2, BigInt(data.seed), data.noise);
-      await drive(data.id, 'mcmc', { run: () => mcmc.runChain(), price: () => mcmc.price(), samples: () => mcmc.samples(), free: () => mcmc.free() }, 1, false);
-    }
+    const [r, size, grow] = runner(data.type, [y1, y2], data);
+    await drive(data.id, data.type, r, size, grow);
   } catch (e) {
     postMessage({ type: 'error', id: data.id, method: data.type, message: String(e.message || e) });
   }

@@ -8,6 +8,7 @@ import { armLink, withArmTarget } from './arm-link.js';
 import { ARM_COLOURS, armFrame, drawRail, drawFan, drawTarget, drawMarginals } from './views/arm-draw.js';
 import { priceText, exactText, BINS } from './views/arm-text.js';
 import { startInn, innText } from './arm-inn.js';
+import { wireMany } from './arm-many.js';
 
 const $ = (id) => document.getElementById(id);
 const EXACT_SEED = 1;
@@ -215,6 +216,7 @@ export function startArm(wasmModule) {
   history.replaceState(null, '', `#${withArmTarget(wasm, location.hash, state.target)}`);
   wireTarget();
   wireRuns();
+  wireMany(() => ({ wasm, runs, noise: view.noise, eps: state.eps, n: ABC_SAMPLES, seed: RUN_SEED, sampler: state.sampler, innStatus: state.innStatus }));
   startInn(wasm, location.hash, {
     model(sampler, status) {
       state.sampler = sampler;
