@@ -56,11 +56,27 @@ fn main() {
         c.seed = seed;
         let mut t: Trainer = Trainer::new(&c).expect("a valid configuration");
         let start = Instant::now();
-        for _ in 0..c.steps {
-            t.step().expect("finite losses");
+        // The time of each quarter of the run, to see whether steps slow
+        // down as training goes on.
+        let mut quarters = Vec::new();
+        let mut last = 0.0;
+        let mut losses = Default::default();
+        for i in 0..c.steps {
+            losses = t.step().expect("finite losses").losses;
+            if (i + 1) % c.steps.div_ceil(4) == 0 || i + 1 == c.steps {
+                let now = start.elapsed().as_secs_f64();
+                quarters.push(format!("{:.1}", now - last));
+                last = now;
+            }
         }
         let secs = start.elapsed().as_secs_f64();
-        println!("seed {seed}: {} steps in {secs:.1} s", c.steps);
+        println!(
+            "seed {seed}: {} steps in {secs:.1} s ({:.0} steps/s; quarters {} s); last step's losses {:?}",
+            c.steps,
+            c.steps as f64 / secs,
+            quarters.join(" "),
+            losses
+        );
         let typical = if tune {
             let p = t.problem();
             let mut rng = Rng::new(77_000 + seed);
