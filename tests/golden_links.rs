@@ -41,6 +41,8 @@ const LINKS: &[&str] = &[
     "v=1&engine=1&preset=backward-only&labels=all&seed=10&ndim_z=2&y_width=10&lr_final=1",
     "v=1&engine=1&preset=forward-only&labels=none&seed=11&ndim=8&clamp=1&beta1=0.9&weight_decay=0",
     "preset=fast&labels=all&seed=9&batch=128&lr=0.002",
+    "v=1&engine=1&preset=arm&seed=1&target=1.25,-0.5",
+    "v=1&engine=1&problem=arm&seed=2&arm_noise=0.05&blocks=6&on_x=1",
 ];
 
 fn path() -> String {

@@ -127,6 +127,27 @@ impl TrainConfig {
         p.config(labels, seed)
     }
 
+    /// What the network is trained by, in words: "maximum likelihood
+    /// alone", or the loss terms that are on.
+    pub fn objective_text(&self) -> String {
+        let l = &self.losses;
+        let on: Vec<&str> = [
+            (l.y, "L_y"),
+            (l.z, "L_z"),
+            (l.x, "L_x"),
+            (l.rec, "reconstruction"),
+            (l.ml, "maximum likelihood"),
+        ]
+        .iter()
+        .filter(|(t, _)| t.active() > 0.0)
+        .map(|&(_, name)| name)
+        .collect();
+        match on.as_slice() {
+            ["maximum likelihood"] => "maximum likelihood alone".into(),
+            terms => format!("the losses {}", terms.join(", ")),
+        }
+    }
+
     /// The configured problem, or the error naming its bad parameter.
     pub fn problem(&self) -> Result<Box<dyn Problem>, Error> {
         self.problem.build(self.labels, self.arm_noise)

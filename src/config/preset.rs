@@ -58,7 +58,7 @@ impl Preset {
                 "Only L_y + L_z: the network conditions on y correctly but leaves mass between the modes."
             }
             Preset::BackwardOnly => "Only L_x: samples match p(x) as a whole but ignore the observation y.",
-            Preset::Arm => "The robot arm: an INN that learns every arm reaching a target.",
+            Preset::Arm => "The robot arm: the paper's INN trained by maximum likelihood alone (12 blocks, 8000 steps), for every arm reaching a target.",
         }
     }
 

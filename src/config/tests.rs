@@ -157,3 +157,21 @@ fn the_exported_table_has_every_row_with_its_help() {
     assert_eq!(t["groups"][0], "Problem");
     assert_eq!(t["version"], LINK_VERSION);
 }
+
+#[test]
+fn the_objective_is_named_by_the_terms_that_are_on() {
+    assert_eq!(
+        Preset::Arm.config(LabelMap::Some, 1).objective_text(),
+        "maximum likelihood alone"
+    );
+    assert_eq!(
+        Preset::Fast.config(LabelMap::Some, 1).objective_text(),
+        "the losses L_y, L_z, L_x, reconstruction"
+    );
+    assert_eq!(
+        Preset::BackwardOnly
+            .config(LabelMap::Some, 1)
+            .objective_text(),
+        "the losses L_x"
+    );
+}

@@ -201,6 +201,13 @@ impl WasmTrainer {
         self.inner.config().ndim_z
     }
 
+    /// What the network is trained by, in words (see
+    /// [`crate::TrainConfig::objective_text`]).
+    #[wasm_bindgen(js_name = objectiveText)]
+    pub fn objective_text(&self) -> String {
+        self.inner.config().objective_text()
+    }
+
     /// The configuration as JSON.
     #[wasm_bindgen(js_name = configJson)]
     pub fn config_json(&self) -> String {

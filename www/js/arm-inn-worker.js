@@ -22,6 +22,7 @@ let run = 0;  // the run that may go on; a new start supersedes it
 async function train(id, hash) {
   const t = new WasmTrainer(hash);
   const planned = JSON.parse(t.configJson()).steps;
+  postMessage({ type: 'objective', id, text: t.objectiveText() });
   let size = 5, ms = 0, lastModel = 0;
   const model = (done) => postMessage({ type: 'model', id, step: t.step(), ms, done, text: t.modelJson() });
   try {

@@ -16,6 +16,7 @@ export function startInn(wasm, hash, on) {
     if (data.id !== id) return;
     if (data.type === 'progress') Object.assign(status, { step: data.step, planned: data.planned, ms: data.ms });
     if (data.type === 'error') status.error = data.message;
+    if (data.type === 'objective') status.objective = data.text;
     if (data.type === 'model') {
       Object.assign(status, { step: data.step, ms: data.ms, done: data.done });
       sampler?.free();
@@ -32,8 +33,9 @@ export function startInn(wasm, hash, on) {
 export function innText(status, score) {
   if (status.error) return `The INN stopped: ${status.error}`;
   const secs = (status.ms / 1000).toFixed(1);
-  if (!status.done) return `INN training: step ${status.step} of ${status.planned} (${secs} s); its fan is drawn from the latest weights.`;
-  const lines = [`INN trained: ${status.step} steps in ${secs} s, paid once; each new target costs one inverse pass per arm.`];
+  const what = `the paper's invertible network, trained by ${status.objective}`;
+  if (!status.done) return `INN (${what}) training: step ${status.step} of ${status.planned} (${secs} s); its fan is drawn from the latest weights.`;
+  const lines = [`INN trained: ${status.step} steps in ${secs} s, paid once (${what}); each new target costs one inverse pass per arm.`];
   if (score) {
     const s = score;
     const r = s.resimulation;
