@@ -2,6 +2,8 @@
 //! here converts between JS values and the core; the maths stays in the
 //! core. Data crosses as flat `Float32Array`s.
 
+mod methods;
+mod methods_text;
 mod page;
 mod plot;
 mod problem_view;
@@ -9,6 +11,8 @@ mod selftest;
 mod split;
 mod trainer;
 
+pub use methods::WasmMethods;
+pub use methods_text::cost_chart;
 pub use page::*;
 pub use plot::draw_losses;
 pub use problem_view::*;

@@ -11,6 +11,7 @@ import { Views, VIEW_SAMPLES } from './refresh.js';
 import { BarStatus } from './bar.js';
 import { wire, showRunning, download } from './wiring.js';
 import { installApi } from './api.js';
+import { MethodsPanel } from './methods-panel.js';
 
 const ABC_SAMPLES = 1000;
 // Seeds of the reference panels: the exact samples and the exact sets
@@ -25,6 +26,10 @@ let link = null;
 let state = null;
 let training = null;
 let views = null;
+/** The line-up beside the INN (MCMC and the networks of the methods worker). */
+let methods = null;
+/** Training seconds behind the INN's latest scores. */
+let innTrainedS = 0;
 /** Sets the controls from the link. */
 let showControls = null;
 
@@ -42,6 +47,7 @@ function runAbc() {
     const score = r.accepted > 0 ? JSON.parse(wasm.scoreSamples(state.labels, label, r.samples, ABC_SCORE_SEED)) : null;
     views.abc = { ...r, score };
     views.mark('references');
+    methods.redraw();
   });
 }
 
@@ -60,6 +66,8 @@ function reset() {
   views.showProblem(pickLabel);
   exactReference();
   runAbc();
+  innTrainedS = 0;
+  methods.start();
   showControls(link.state);
   views.markAll();
 }
@@ -71,6 +79,7 @@ function pickLabel(l) {
   views.abc = null;
   exactReference();
   runAbc();
+  methods.observe();
   views.mark('posterior', 'references');
 }
 
@@ -79,6 +88,7 @@ function change(key, value) {
   const notices = link.set(key, value);
   if (notices.length) showNotice(notices.join('\n')); else hideNotice();
   if (key === 'abc_eps' || key === 'abc_budget') { showControls(link.state); runAbc(); return; }
+  if (key === 'mcmc_chains' || key === 'mcmc_budget') { showControls(link.state); methods.ask('mcmc'); return; }
   reset();
 }
 
@@ -90,6 +100,7 @@ const fromTraining = {
   snapshot(m) { views.snapshot = m; views.mark('forward', 'latent', 'posterior'); },
   scores(m) {
     views.evaluation = m.evaluation;
+    innTrainedS = m.trainedMs / 1000;
     if (views.bar.note(m)) views.mark('losses');
     views.mark('posterior', 'bar');
   },
@@ -124,6 +135,16 @@ const actions = {
   },
 };
 
+/** The measured costs of the INN (once it has trained) and of ABC, for
+ * the cost chart: training seconds and seconds per query. */
+function otherCosts() {
+  const out = [];
+  const snap = views.snapshot;
+  if (innTrainedS > 0 && snap) out.push({ name: 'INN', training_seconds: innTrainedS, seconds_per_query: snap.sampleMs / 1000 });
+  if (views.abc) out.push({ name: 'ABC', training_seconds: 0, seconds_per_query: views.abc.ms / 1000 });
+  return out;
+}
+
 /** What the console and the tests read (`window.innPlayground`), in the
  * names api.js reads them by. */
 function apiView() {
@@ -154,8 +175,10 @@ async function main() {
   state = new PageState(wasm);
   training = new Training(lossNames, fromTraining);
   views = new Views(wasm, state, training);
+  methods = new MethodsPanel(wasm, state, { link: () => link.state, change, otherCosts });
   showControls = wire(wasm, actions);
   installApi(apiView(), { request: (type, payload) => training.request(type, payload), FIELDS: lossNames.length });
+  window.innPlayground.methods = () => methods.status();
   reset();
   views.start();
 }
