@@ -8,23 +8,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
-/// The methods of the methods worker: key, name, whether it trains, and
-/// the names of its training losses.
-const LINEUP: [(&str, &str, bool, &[&str]); 4] = [
-    ("mcmc", "MCMC (Metropolis–Hastings)", false, &[]),
-    ("mean-variance", "Mean–variance network", true, &["NLL"]),
+/// The methods of the methods worker: key, name, short name (for the
+/// cost chart's legend), and whether it trains.
+const LINEUP: [(&str, &str, &str, bool); 4] = [
+    ("mcmc", "MCMC (Metropolis–Hastings)", "MCMC", false),
     (
-        "variational",
-        "Variational weights",
+        "mean-variance",
+        "Mean–variance network",
+        "Mean–variance",
         true,
-        &["negative ELBO"],
     ),
-    (
-        "cgan",
-        "Conditional GAN",
-        true,
-        &["generator", "discriminator"],
-    ),
+    ("variational", "Variational weights", "Variational", true),
+    ("cgan", "Conditional GAN", "cGAN", true),
 ];
 
 /// [`LINEUP`] as JSON.
@@ -84,23 +79,26 @@ pub fn caption(method: &str, f: &Facts) -> String {
                 "{chains} random-walk chain{} on p(x | y*), each from a prior draw, its step tuned during burn-in; every new observation is paid for again in density evaluations.",
                 if chains == 1 { "" } else { "s" }
             );
+            let shares_off = (100.0 * s.max_mass_error).round();
             let seen = if k == 1 {
                 format!("{modes}, and the chains find it ({}).", percent(s.in_correct))
+            } else if chains == 1 {
+                format!(
+                    "{modes}; the one chain visits {reached} of them, so the shares are off by up to {shares_off} points: a random walk rarely crosses the empty space between modes."
+                )
             } else if r_hat.is_nan() || r_hat > 1.1 {
                 format!(
-                    "{modes}; the chains reach {reached} of them and disagree (R-hat {r_hat:.1}): a chain stays near the mode it finds first, so the shares are off by up to {} points. More chains cover more modes, at more evaluations.",
-                    (100.0 * s.max_mass_error).round()
+                    "{modes}; the chains reach {reached} of them and disagree (R-hat {r_hat:.1}): a chain rarely leaves the mode it finds first, so the shares are off by up to {shares_off} points. More chains even them out, at more evaluations."
                 )
             } else {
                 format!(
-                    "{modes}; the chains agree (R-hat {r_hat:.2}) and the shares are off by up to {} points.",
-                    (100.0 * s.max_mass_error).round()
+                    "{modes}; the chains agree (R-hat {r_hat:.2}) and the shares are off by up to {shares_off} points."
                 )
             };
             format!("{what} {seen}")
         }
         "mean-variance" => {
-            let what = "One axis-aligned Gaussian per observation, fitted by its likelihood.";
+            let what = "One axis-aligned Gaussian per observation, fitted by maximum likelihood.";
             let seen = if k == 1 {
                 format!("{modes}, which one Gaussian can hold: {shares}.")
             } else {
@@ -109,7 +107,7 @@ pub fn caption(method: &str, f: &Facts) -> String {
             format!("{what} {seen}")
         }
         "variational" => format!(
-            "A network with a Gaussian over each weight and one learned output noise; each sample draws new weights and noise. {modes}: {shares}."
+            "A network with a Gaussian over each weight and a learned output noise; each sample draws new weights and noise. {modes}: {shares}."
         ),
         _ => format!(
             "A generator G(z, y*) trained against a discriminator; each sample is one pass with a fresh z. {modes}; it reaches {reached} of {k} with at least {} of its share: {shares}.",

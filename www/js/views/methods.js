@@ -91,6 +91,7 @@ function drawPaths(canvas, state, samples, perChain) {
     ctx.stroke();
   }
   ctx.globalAlpha = 1;
+  canvas.dataset.chains = String(chains);
 }
 
 /** Redraws a method's cell from its latest answer (none yet: the density alone). */
