@@ -67,6 +67,7 @@ pub fn caption(method: &str, f: &Facts) -> String {
         percent(s.in_wrong),
         percent(none)
     );
+    let shape = shape(s);
     let modes = if k == 1 {
         "This colour has one mode".to_string()
     } else {
@@ -95,7 +96,7 @@ pub fn caption(method: &str, f: &Facts) -> String {
                     "{modes}; the chains agree (R-hat {r_hat:.2}) and the shares are off by up to {shares_off} points."
                 )
             };
-            format!("{what} {seen}")
+            format!("{what} {seen}{shape}")
         }
         "mean-variance" => {
             let what = "One axis-aligned Gaussian per observation, fitted by maximum likelihood.";
@@ -104,16 +105,44 @@ pub fn caption(method: &str, f: &Facts) -> String {
             } else {
                 format!("{modes}; one Gaussian stretches over them: {shares}.")
             };
-            format!("{what} {seen}")
+            format!("{what} {seen}{shape}")
         }
         "variational" => format!(
-            "A network with a Gaussian over each weight and a learned output noise; each sample draws new weights and noise. {modes}: {shares}."
+            "A network with a Gaussian over each weight and a learned output noise; each sample draws new weights and noise. {modes}: {shares}.{shape}"
         ),
         _ => format!(
             "A generator G(z, y*) trained against a discriminator; each sample is one pass with a fresh z. {modes}; it reaches {reached} of {k} with at least {} of its share: {shares}.",
             percent(DROPPED)
-        ),
+        ) + &shape,
     }
+}
+
+/// A sentence on the widths of the modes the samples reach (a spread
+/// ratio outside [0.8, 1.25]) and on MMD² far above its floor; empty when
+/// neither applies.
+fn shape(s: &LabelScore) -> String {
+    let ratios: Vec<f64> = s
+        .modes
+        .iter()
+        .filter(|m| m.mass >= DROPPED * m.expected_mass && m.spread_ratio.is_finite())
+        .map(|m| m.spread_ratio)
+        .collect();
+    let (lo, hi) = ratios.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &r| {
+        (lo.min(r), hi.max(r))
+    });
+    let mut out = String::new();
+    if lo < 0.8 {
+        out += &format!(" A mode it reaches is too narrow ({lo:.2} times the exact width).");
+    }
+    if hi > 1.25 {
+        out += &format!(" A mode it reaches is too wide ({hi:.2} times the exact width).");
+    }
+    if let (Some(m), Some(f)) = (s.mmd2, s.mmd2_floor) {
+        if m > 3.0 * f {
+            out += &format!(" MMD² is {:.0} times its floor.", m / f);
+        }
+    }
+    out
 }
 
 /// A method's measured cost, as the page sends it to [`cost_chart`].
