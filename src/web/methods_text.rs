@@ -43,7 +43,7 @@ pub struct Facts<'a> {
 }
 
 fn percent(v: f64) -> String {
-    format!("{:.0}%", 100.0 * v)
+    format!("{:.1}%", 100.0 * v)
 }
 
 /// A mode counts as dropped when it gets less than this share of the mass
@@ -89,7 +89,7 @@ pub fn caption(method: &str, f: &Facts) -> String {
                 )
             } else if r_hat.is_nan() || r_hat > 1.1 {
                 format!(
-                    "{modes}; the chains reach {reached} of them and disagree (R-hat {r_hat:.1}): a chain rarely leaves the mode it finds first, so the shares are off by up to {shares_off} points. More chains even them out, at more evaluations."
+                    "{modes}; the chains reach {reached} of them and disagree (R-hat {r_hat:.1}): a chain rarely leaves the mode it finds first, so each mode's share is about that of the chains that found it, off by up to {shares_off} points here. Many chains even the shares out, at more evaluations."
                 )
             } else {
                 format!(
@@ -110,10 +110,18 @@ pub fn caption(method: &str, f: &Facts) -> String {
         "variational" => format!(
             "A network with a Gaussian over each weight and a learned output noise; each sample draws new weights and noise. {modes}: {shares}.{shape}"
         ),
-        _ => format!(
-            "A generator G(z, y*) trained against a discriminator; each sample is one pass with a fresh z. {modes}; it reaches {reached} of {k} with at least {} of its share: {shares}.",
-            percent(DROPPED)
-        ) + &shape,
+        _ => {
+            let what = "A generator G(z, y*) trained against a discriminator; each sample is one pass with a fresh z.";
+            let seen = if k == 1 {
+                format!("{modes}: {shares}.")
+            } else {
+                format!(
+                    "{modes}; it reaches {reached} of them with at least {} of its share: {shares}.",
+                    percent(DROPPED)
+                )
+            };
+            format!("{what} {seen}{shape}")
+        }
     }
 }
 

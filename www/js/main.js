@@ -101,6 +101,7 @@ const fromTraining = {
   scores(m) {
     views.evaluation = m.evaluation;
     innTrainedS = m.trainedMs / 1000;
+    methods.redraw();
     if (views.bar.note(m)) views.mark('losses');
     views.mark('posterior', 'bar');
   },

@@ -60,7 +60,7 @@ export function costLine(a) {
   const c = a.cost;
   const query = `${(1000 * c.seconds_per_query).toFixed(1)} ms for this query`;
   if (c.paid_once) {
-    return `Trained once: ${c.training_steps} steps in ${c.training_seconds.toFixed(2)} s; ${query} (${c.network_evaluations} network passes).`;
+    return `Trained once: ${c.training_steps} steps in ${c.training_seconds.toFixed(2)} s; ${query} (${c.network_evaluations} network pass${c.network_evaluations === 1 ? '' : 'es'}).`;
   }
   const spent = c.density_evaluations ? `${c.density_evaluations} density evaluations` : `${c.simulations} simulations`;
   return `No training; ${spent} and ${query}.`;
