@@ -89,6 +89,7 @@ function change(key, value) {
   if (notices.length) showNotice(notices.join('\n')); else hideNotice();
   if (key === 'abc_eps' || key === 'abc_budget') { showControls(link.state); runAbc(); return; }
   if (key === 'mcmc_chains' || key === 'mcmc_budget') { showControls(link.state); methods.ask('mcmc'); return; }
+  if (['mv_steps', 'vi_steps', 'gan_steps'].includes(key)) { showControls(link.state); methods.start(); return; }
   reset();
 }
 
