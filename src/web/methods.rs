@@ -13,7 +13,7 @@ use crate::method::{
     Query, Variational, VariationalSettings,
 };
 use crate::metrics::{score_label, LabelScore};
-use crate::problem::GaussianMixture;
+use crate::problem::{GaussianMixture, Problem};
 use crate::rng::Rng;
 use js_sys::Float32Array;
 use serde::Serialize;
@@ -251,7 +251,7 @@ impl WasmMethods {
         let (samples, mut cost) = match method {
             "mcmc" => {
                 let (run, secs) = self.mcmc(&q)?;
-                let mut cost = run.answer(n, 2).cost;
+                let mut cost = run.answer(n, Problem::ndim_x(&self.problem)).cost;
                 cost.seconds_per_query = secs;
                 chains = Some(ChainReport {
                     chains: self.state.mcmc_chains,

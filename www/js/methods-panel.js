@@ -67,6 +67,8 @@ export class MethodsPanel {
     } else if (m.type === 'trained') {
       this.trained.add(m.method);
       this.ask(m.method);
+    } else if (m.type === 'error' && !this.requests.has(m.id)) {
+      this.showError(m.message);
     } else if (m.type === 'answer' || m.type === 'error') {
       const resolve = this.requests.get(m.id);
       this.requests.delete(m.id);
