@@ -139,5 +139,16 @@ settings! {
         abc_budget: u64 = "abc_budget", Kind::int(1000, 5_000_000), Baselines,
             [200_000, 200_000, 200_000, 200_000, 200_000],
             "ABC simulation budget", "Most simulations ABC runs per query.";
+        mcmc_chains: usize = "mcmc_chains", Kind::int(1, 64), Baselines, [8, 8, 8, 8, 8],
+            "MCMC chains", "Metropolis-Hastings chains, each from its own prior draw.";
+        mcmc_budget: u64 = "mcmc_budget", Kind::int(1000, 5_000_000), Baselines,
+            [1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000],
+            "MCMC evaluation budget", "Most density evaluations MCMC spends per query.";
+        mv_steps: u64 = "mv_steps", Kind::int(1, 100_000), Baselines, [1500, 1500, 1500, 1500, 1500],
+            "Mean-variance steps", "Training steps of the mean-variance network.";
+        vi_steps: u64 = "vi_steps", Kind::int(1, 100_000), Baselines, [2000, 2000, 2000, 2000, 2000],
+            "Variational steps", "Training steps of the variational-weights network.";
+        gan_steps: u64 = "gan_steps", Kind::int(1, 100_000), Baselines, [3000, 3000, 3000, 3000, 3000],
+            "cGAN steps", "Training steps of the conditional GAN.";
     }
 }

@@ -3,6 +3,8 @@
 //! core. Data crosses as flat `Float32Array`s.
 
 mod arm;
+mod methods;
+mod methods_text;
 mod page;
 mod plot;
 mod problem_view;
@@ -11,6 +13,8 @@ mod split;
 mod trainer;
 
 pub use arm::*;
+pub use methods::WasmMethods;
+pub use methods_text::cost_chart;
 pub use page::*;
 pub use plot::draw_losses;
 pub use problem_view::*;

@@ -5,6 +5,7 @@
 // as many as SOAK_SECONDS, default 1700, allow); SOAK_ONLY=1 runs just that.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { launch, BASE_URL } from './helpers.js';
+import { benchMethods } from './bench-methods.mjs';
 
 const out = process.env.BENCH_OUT || '../../target/bench.jsonl';
 const configs = [
@@ -61,6 +62,7 @@ for (const [name, hash, steps, fid] of speed ? configs : []) {
   console.log(`${name.padEnd(12)} ${rate.toFixed(1).padStart(8)}   ${(ttf === null ? '-' : ttf.toFixed(2)).padEnd(6)}   (runs: ${results.map((r) => r.stepsPerS.toFixed(1)).join(', ')} steps/s, steps handed over through ${results[0].transport}; one worker alone: ${median(alone).toFixed(1)}, runs ${alone.map((r) => r.toFixed(1)).join(', ')})`);
   appendFileSync(out, `${JSON.stringify({ config: name, target: 'wasm', steps_per_s: Number(rate.toFixed(2)), time_to_fidelity_s: ttf === null ? null : Number(ttf.toFixed(3)) })}\n`);
 }
+if (speed) await benchMethods(page, out);
 const soakSteps = Number(process.env.SOAK_STEPS || 0);
 if (soakSteps > 0) {
   page.setDefaultTimeout(0);

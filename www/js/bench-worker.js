@@ -1,8 +1,8 @@
 // The bench's worker (cargo xtask bench, tests/e2e/bench.mjs): trains as
 // the page's worker does, with the same pieces (run.js and its
 // helper), and measures steps/s, the time to the fidelity bar, the time
-// to draw posterior samples, and the wasm memory over a long run. The
-// page never loads it.
+// to draw posterior samples, ABC's time per query, and the wasm memory
+// over a long run. The page never loads it.
 import init, { WasmTrainer } from '../pkg/inn_playground.js';
 import { helper } from './helper-link.js';
 import { Run, trainExclusive, helperReady } from './run.js';
@@ -82,7 +82,21 @@ async function soak({ id, hash, steps, maxSeconds }) {
   postMessage({ type: 'soak', id, steps: done, seconds: (performance.now() - t0) / 1000, startBytes: start, endBytes: end, marks, helperStart, helperEnd });
 }
 
-const handlers = { bench, soak };
+/** ABC's seconds per query for each label of `hash`'s label map, as the
+ * page's training worker runs it (its tolerance and budget). */
+async function abc({ id, hash, n, eps, budget }) {
+  const t = new WasmTrainer(hash);
+  const perLabel = [];
+  for (let label = 0; label < t.nLabels(); label++) {
+    const t0 = performance.now();
+    const r = t.abc(label, n, eps, budget, 99);
+    perLabel.push({ label, ms: performance.now() - t0, simulations: r[0], accepted: r[1] });
+  }
+  t.free();
+  postMessage({ type: 'abc', id, perLabel });
+}
+
+const handlers = { bench, soak, abc };
 
 self.onmessage = async (e) => {
   await ready;

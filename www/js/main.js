@@ -12,6 +12,7 @@ import { BarStatus } from './bar.js';
 import { wire, showRunning, download } from './wiring.js';
 import { installApi } from './api.js';
 import { isArmLink, startArm } from './arm.js';
+import { MethodsPanel } from './methods-panel.js';
 
 const ABC_SAMPLES = 1000;
 // Seeds of the reference panels: the exact samples and the exact sets
@@ -26,6 +27,10 @@ let link = null;
 let state = null;
 let training = null;
 let views = null;
+/** The line-up beside the INN (MCMC and the networks of the methods worker). */
+let methods = null;
+/** Training seconds behind the INN's latest scores. */
+let innTrainedS = 0;
 /** Sets the controls from the link. */
 let showControls = null;
 
@@ -43,6 +48,7 @@ function runAbc() {
     const score = r.accepted > 0 ? JSON.parse(wasm.scoreSamples(state.labels, label, r.samples, ABC_SCORE_SEED)) : null;
     views.abc = { ...r, score };
     views.mark('references');
+    methods.redraw();
   });
 }
 
@@ -61,6 +67,8 @@ function reset() {
   views.showProblem(pickLabel);
   exactReference();
   runAbc();
+  innTrainedS = 0;
+  methods.start();
   showControls(link.state);
   views.markAll();
 }
@@ -72,7 +80,15 @@ function pickLabel(l) {
   views.abc = null;
   exactReference();
   runAbc();
+  methods.observe();
   views.mark('posterior', 'references');
+}
+
+/** Reruns the baseline whose setting `key` changed. */
+function rerunBaseline(key) {
+  if (key.startsWith('abc_')) runAbc();
+  else if (key.startsWith('mcmc_')) methods.ask('mcmc');
+  else methods.start();
 }
 
 /** A setting changed: update the link, say what was adjusted, restart if it changes training. */
@@ -81,7 +97,9 @@ function change(key, value) {
   // The arm has a view of its own: the page opens it from the new link.
   if (isArmLink(wasm)) { location.reload(); return; }
   if (notices.length) showNotice(notices.join('\n')); else hideNotice();
-  if (!wasm.settingTrains(key)) { showControls(link.state); runAbc(); return; }
+  // A baseline's setting (the core says which settings train the INN)
+  // reruns that baseline alone.
+  if (!wasm.settingTrains(key)) { showControls(link.state); rerunBaseline(key); return; }
   reset();
 }
 
@@ -93,6 +111,8 @@ const fromTraining = {
   snapshot(m) { views.snapshot = m; views.mark('forward', 'latent', 'posterior'); },
   scores(m) {
     views.evaluation = m.evaluation;
+    innTrainedS = m.trainedMs / 1000;
+    methods.redraw();
     if (views.bar.note(m)) views.mark('losses');
     views.mark('posterior', 'bar');
   },
@@ -129,6 +149,16 @@ const actions = {
   },
 };
 
+/** The measured costs of the INN (once it has trained) and of ABC, for
+ * the cost chart: training seconds and seconds per query. */
+function otherCosts() {
+  const out = [];
+  const snap = views.snapshot;
+  if (innTrainedS > 0 && snap) out.push({ name: 'INN', training_seconds: innTrainedS, seconds_per_query: snap.sampleMs / 1000 });
+  if (views.abc) out.push({ name: 'ABC', training_seconds: 0, seconds_per_query: views.abc.ms / 1000 });
+  return out;
+}
+
 /** What the console and the tests read (`window.innPlayground`), in the
  * names api.js reads them by. */
 function apiView() {
@@ -160,8 +190,10 @@ async function main() {
   state = new PageState(wasm);
   training = new Training(lossNames, fromTraining);
   views = new Views(wasm, state, training);
+  methods = new MethodsPanel(wasm, state, { link: () => link.state, change, otherCosts });
   showControls = wire(wasm, actions);
   installApi(apiView(), { request: (type, payload) => training.request(type, payload), FIELDS: lossNames.length });
+  window.innPlayground.methods = () => methods.status();
   reset();
   views.start();
 }

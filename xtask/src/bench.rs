@@ -25,6 +25,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .args(["run", "--release", "--example", "bench", "--"])
             .arg(&out),
     )?;
+    run_cmd(
+        cargo()
+            .args(["run", "--release", "--example", "bench_methods", "--"])
+            .arg(&out),
+    )?;
 
     let site = root().join("target/site-bench");
     let gz = build_site(&site)?;
