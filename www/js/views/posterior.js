@@ -31,7 +31,7 @@ export function describeModes(wasm, state, samples) {
 /** A panel's score against the exact posterior, then `extra`. */
 export function scoreText(score, extra) {
   if (!score) return extra;
-  const inMode = `${(100 * score.in_correct).toFixed(1)}% in a correct mode`;
+  const inMode = `${(100 * score.in_correct).toFixed(1)}% in a correct mode, ${(100 * score.in_wrong).toFixed(1)}% in a wrong one; mass error ${score.max_mass_error.toFixed(3)}`;
   const mmd = score.mmd2 === null ? 'MMD² is computed when training pauses' : `MMD² ${score.mmd2.toExponential(1)} (floor ${score.mmd2_floor.toExponential(1)})`;
   return `${inMode}; ${mmd}.\n${extra}`;
 }
