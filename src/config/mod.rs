@@ -11,6 +11,7 @@ mod setting;
 mod table;
 #[cfg(test)]
 mod tests;
+mod values;
 mod versions;
 
 use crate::error::Error;
@@ -19,8 +20,9 @@ pub use crate::problem::{LabelMap, ProblemKind};
 pub use export::table_json;
 pub use preset::Preset;
 use serde::{Deserialize, Serialize};
-pub use setting::{Group, Kind, Place, Setting, SettingValue, Value, MAX_VALUE_LEN};
+pub use setting::{Group, Kind, Place, Setting, Value, MAX_VALUE_LEN};
 pub use table::{PageState, TrainConfig, SETTINGS};
+pub use values::SettingValue;
 pub use versions::{expand, Retired, ENGINE, LINK_VERSION, RETIRED};
 
 /// Upper bound on the memory a configuration may need (parameters, optimiser

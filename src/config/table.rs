@@ -16,7 +16,8 @@
 //! behaviour from before it.
 
 use super::macros::settings;
-use super::setting::{Group, Kind, Place, Setting, SettingValue};
+use super::setting::{Group, Kind, Place, Setting};
+use super::values::SettingValue;
 use super::{LossWeights, Preset, MAX_SEED, MAX_Y_WIDTH};
 use crate::problem::LabelMap::{self, Some as SomeLabels};
 use crate::problem::ProblemKind::{self, Arm, Mixture};
