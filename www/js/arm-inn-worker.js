@@ -4,18 +4,13 @@
 // the page samples while the target is dragged. The core trains; this file
 // times the chunks and moves the bytes.
 import init, { WasmTrainer } from '../pkg/inn_playground.js';
+import { yieldToEvents } from './yield.js';
 
 const CHUNK_MS = 50;
 const MODEL_MS = 700;
 
 self.innPanic = (message) => postMessage({ type: 'panic', message });
 const ready = init();
-
-const yieldToEvents = () => new Promise((resolve) => {
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => resolve();
-  ch.port2.postMessage(null);
-});
 
 let run = 0;  // the run that may go on; a new start supersedes it
 

@@ -4,6 +4,7 @@
 // a chunk. The core decides what a chunk does and what the price is; this
 // file only times the chunks and moves the bytes.
 import init, { WasmArmAbc, WasmArmMcmc } from '../pkg/inn_playground.js';
+import { yieldToEvents } from './yield.js';
 
 const CHUNK_MS = 40;      // work between checks for messages
 const REPORT_MS = 120;    // how often the page hears of progress, at most
@@ -12,12 +13,6 @@ self.innPanic = (message) => postMessage({ type: 'panic', message });
 const ready = init();
 
 let job = 0;  // id of the job that may run; a new message supersedes it
-
-const yieldToEvents = () => new Promise((resolve) => {
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => resolve();
-  ch.port2.postMessage(null);
-});
 
 /** Runs `run` (one chunk of `size`; returns whether done) until done or
  * superseded, resizing chunks toward CHUNK_MS, and reports. */

@@ -3,6 +3,7 @@
 // and losses between them, and answers queries. It never touches the DOM,
 // and it runs beside the training worker, so the INN trains meanwhile.
 import init, { WasmMethods } from '../pkg/inn_playground.js';
+import { yieldToEvents } from './yield.js';
 
 const CHUNK_MS = 25;  // training time between checks for messages
 
@@ -16,13 +17,6 @@ self.innPanic = (message) => {
 };
 
 const ready = init();
-
-/** Lets queued messages (a query, a new link) run before the next chunk. */
-const yieldToEvents = () => new Promise((resolve) => {
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => resolve();
-  ch.port2.postMessage(null);
-});
 
 /** Trains each method that trains, in turn, in chunks of about CHUNK_MS. */
 async function trainAll(keys, mine) {

@@ -8,6 +8,7 @@ import init, { WasmTrainer } from '../pkg/inn_playground.js';
 import { helper } from './helper-link.js';
 import { Run, trainExclusive } from './run.js';
 import { schedule, scoreAll, scorePiece, restartScoring, cancelScoring } from './scoring.js';
+import { yieldToEvents } from './yield.js';
 
 const SLICE_MS = 15;        // training time between checks for messages
 const SNAPSHOT_MS = 200;    // how often the views get fresh samples, at most
@@ -27,13 +28,6 @@ self.innPanic = (message) => {
 };
 
 const ready = init();
-
-/** Lets queued messages (a pause) run before the next slice. */
-const yieldToEvents = () => new Promise((resolve) => {
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => resolve();
-  ch.port2.postMessage(null);
-});
 
 /** Posts fresh samples and the forward pass of the test points. While
  * training (`between` given) it yields between the two, so that a pause
