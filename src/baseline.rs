@@ -95,15 +95,22 @@ pub fn abc_rejection<S: Problem + ?Sized>(
             }
         }
         Acceptance::Nearest => {
-            let mut scored: Vec<(f64, Vec<f64>)> = (0..s.budget)
-                .map(|_| {
+            let mut drawn = Vec::with_capacity(s.budget * nx);
+            let mut scored: Vec<(f64, usize)> = (0..s.budget)
+                .map(|i| {
                     let d = simulate(&mut rng, &mut x, &mut y);
-                    (d, x.clone())
+                    drawn.extend_from_slice(&x);
+                    (d, i)
                 })
                 .collect();
             simulations = s.budget;
-            scored.sort_by(|a, b| a.0.total_cmp(&b.0));
-            samples = scored.into_iter().take(s.n).flat_map(|(_, x)| x).collect();
+            crate::metrics::sort_marks(&mut scored);
+            samples = scored
+                .iter()
+                .take(s.n)
+                .flat_map(|&(_, i)| &drawn[i * nx..(i + 1) * nx])
+                .copied()
+                .collect();
         }
     }
     let accepted = samples.len() / nx;

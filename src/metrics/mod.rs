@@ -67,12 +67,25 @@ fn mean_within(samples: &[f64], centre: [f64; 2], radius: f64) -> [f64; 2] {
     sum.map(|v| if k == 0 { f64::NAN } else { v / k as f64 })
 }
 
+/// Sorts `v` ascending by `f64::total_cmp`. Every sort of floats goes
+/// through here (and of keyed indices through [`sort_marks`]): each
+/// distinct sort call is a copy of the sorting code in the page's module.
+pub fn sort_floats(v: &mut [f64]) {
+    v.sort_unstable_by(f64::total_cmp);
+}
+
+/// Sorts `(key, index)` pairs ascending by key, ties by index: the order a
+/// stable sort by key gives when the indices are the original positions.
+pub fn sort_marks(v: &mut [(f64, usize)]) {
+    v.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+}
+
 /// Median of `v` (NaN when empty); reorders `v`.
 fn median(v: &mut [f64]) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
-    v.sort_unstable_by(f64::total_cmp);
+    sort_floats(v);
     let h = v.len() / 2;
     if v.len() % 2 == 1 {
         v[h]

@@ -65,7 +65,7 @@ pub fn resimulation(
         .chunks_exact(nx)
         .map(|x| problem.resimulation_distance(x, y_star))
         .collect::<Option<Vec<f64>>>()?;
-    d.sort_by(f64::total_cmp);
+    super::sort_floats(&mut d);
     Some(Resimulation {
         median: quantile(&d, 0.5),
         p90: quantile(&d, 0.9),

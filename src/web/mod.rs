@@ -8,6 +8,8 @@ mod methods_text;
 mod page;
 mod plot;
 mod problem_view;
+// The core's checks as compiled to wasm: only in the browser tests' build.
+#[cfg(feature = "selftest")]
 mod selftest;
 mod split;
 mod trainer;

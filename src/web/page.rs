@@ -133,14 +133,6 @@ pub fn density_grid(
     Ok(Float32Array::from(out.as_slice()))
 }
 
-/// Checks of the maths as compiled to wasm (run by the browser tests):
-/// invertibility in f32, a gradient check in f64 and bit-identical
-/// determinism. Returns a JSON report.
-#[wasm_bindgen(js_name = selfTest)]
-pub fn self_test() -> String {
-    super::selftest::run().to_string()
-}
-
 /// Scores samples (x0, x1 pairs) of `label` against fresh exact samples of
 /// the same size, as the JSON of one label's scores (see `inn eval`).
 #[wasm_bindgen(js_name = scoreSamples)]

@@ -1,6 +1,9 @@
 //! The core's checks as compiled to wasm, run in Chromium by the browser
 //! tests: f32 arithmetic, libm and code generation differ from native, so
-//! the native tests alone do not cover the page.
+//! the native tests alone do not cover the page. Built only with the
+//! `selftest` feature (`cargo xtask test` and `serve --selftest` build a
+//! second module with it, beside the page's), so that the page does not
+//! ship the checks and the f64 trainer they need.
 
 use crate::config::{LossTerm, Preset};
 use crate::inn::{InvertibleNet, Permutation};
@@ -8,6 +11,7 @@ use crate::problem::LabelMap;
 use crate::rng::Rng;
 use crate::train::Trainer;
 use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
 
 fn invertibility() -> (f64, f64) {
     let mut rng = Rng::new(7);
@@ -85,8 +89,15 @@ fn split_steps_match() -> bool {
     })
 }
 
-/// Runs every check.
-pub fn run() -> Value {
+/// Checks of the maths as compiled to wasm: invertibility in f32, a
+/// gradient check in f64, bit-identical determinism and split steps.
+/// Returns a JSON report.
+#[wasm_bindgen(js_name = selfTest)]
+pub fn self_test() -> String {
+    run().to_string()
+}
+
+fn run() -> Value {
     let (inv_err, logdet_err) = invertibility();
     json!({
         "invertibilityMaxError": inv_err,

@@ -224,7 +224,8 @@ test('ABC results show for the chosen label', async () => {
 test('the core passes its checks compiled to wasm', async () => {
   const { page, context } = await openPage(browser, '#preset=fast');
   const r = await page.evaluate(async () => {
-    const m = await import('./pkg/inn_playground.js');
+    // The checks live in a second module (serve with --selftest).
+    const m = await import('./selftest/inn_playground.js');
     await m.default();
     return JSON.parse(m.selfTest());
   });

@@ -30,10 +30,34 @@ pub fn cargo() -> Command {
 /// Builds the page into `out` (emptied first) and returns its files' total
 /// gzipped size in bytes.
 pub fn build_site(out: &Path) -> Result<u64, String> {
-    crate::setup::wasm_target()?;
     let root = root();
-    eprintln!("building wasm (release, simd128)...");
-    run_cmd(cargo().args([
+    if out.exists() {
+        fs::remove_dir_all(out).map_err(|e| format!("cannot empty {}: {e}", out.display()))?;
+    }
+    let wasm = build_wasm(&[])?;
+    copy_dir(&root.join("www"), out)?;
+    bindgen(&wasm, &out.join("pkg"))?;
+    gzip_size(out)
+}
+
+/// Adds to a built page, under `selftest/`, a second module built with the
+/// `selftest` feature: the core's checks as compiled to wasm, which the
+/// browser tests run and the page does not ship.
+pub fn add_selftest(site: &Path) -> Result<(), String> {
+    let wasm = build_wasm(&["selftest"])?;
+    bindgen(&wasm, &site.join("selftest"))
+}
+
+/// Builds the library for wasm32 (release, simd128) with `features`;
+/// returns the module's path.
+fn build_wasm(features: &[&str]) -> Result<PathBuf, String> {
+    crate::setup::wasm_target()?;
+    eprintln!(
+        "building wasm (release, simd128, features [{}])...",
+        features.join(",")
+    );
+    let mut cmd = cargo();
+    cmd.args([
         "build",
         "--release",
         "--lib",
@@ -41,17 +65,20 @@ pub fn build_site(out: &Path) -> Result<u64, String> {
         "inn-playground",
         "--target",
         "wasm32-unknown-unknown",
-    ]))?;
-    let wasm = root.join("target/wasm32-unknown-unknown/release/inn_playground.wasm");
-    if out.exists() {
-        fs::remove_dir_all(out).map_err(|e| format!("cannot empty {}: {e}", out.display()))?;
+    ]);
+    if !features.is_empty() {
+        cmd.args(["--features", &features.join(",")]);
     }
-    copy_dir(&root.join("www"), out)?;
-    let pkg = out.join("pkg");
-    fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    run_cmd(&mut cmd)?;
+    Ok(root().join("target/wasm32-unknown-unknown/release/inn_playground.wasm"))
+}
+
+/// Writes `wasm` and its JS glue from the pinned wasm-bindgen into `dir`.
+fn bindgen(wasm: &Path, dir: &Path) -> Result<(), String> {
+    fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     eprintln!("generating JS glue (wasm-bindgen 0.2.130)...");
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
+        .input_path(wasm)
         .web(true)
         .map_err(|e| e.to_string())?
         .typescript(false)
@@ -60,9 +87,8 @@ pub fn build_site(out: &Path) -> Result<u64, String> {
         // panic's message (file, line, reason) does not need them.
         .remove_name_section(true)
         .remove_producers_section(true)
-        .generate(&pkg)
-        .map_err(|e| format!("wasm-bindgen: {e}"))?;
-    gzip_size(out)
+        .generate(dir)
+        .map_err(|e| format!("wasm-bindgen: {e}"))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {

@@ -1,7 +1,8 @@
 //! `cargo xtask <command>`: everything a fresh machine needs, from the
 //! repository alone.
 //!
-//! - `serve [--port N]`: build the page and serve it on 127.0.0.1.
+//! - `serve [--port N] [--selftest]`: build the page and serve it on
+//!   127.0.0.1 (with the browser tests' self-test module if asked).
 //! - `dist [--out DIR]`: write the page as static files (default `dist/`).
 //! - `test`: set up what the tests need, then run the native tests, the
 //!   wasm tests and the end-to-end tests in headless Chromium.
@@ -32,7 +33,7 @@ pub fn flag(args: &[String], name: &str) -> Option<String> {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask serve [--port 8000] | dist [--out dist] | test | bench [--soak STEPS]";
+    "usage: cargo xtask serve [--port 8000] [--selftest] | dist [--out dist] | test | bench [--soak STEPS]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

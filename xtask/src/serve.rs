@@ -128,7 +128,8 @@ pub fn serve_in_background(site: PathBuf) -> Result<String, String> {
     Ok(url)
 }
 
-/// `cargo xtask serve [--port N]`.
+/// `cargo xtask serve [--port N] [--selftest]`; `--selftest` adds the
+/// browser tests' self-test module (see [`build::add_selftest`]).
 pub fn run(args: &[String]) -> Result<(), String> {
     let port: u16 = match flag(args, "--port") {
         Some(p) => p
@@ -138,6 +139,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let site = root().join("target/site");
     let gz = build::build_site(&site)?;
+    if args.iter().any(|a| a == "--selftest") {
+        build::add_selftest(&site)?;
+    }
     let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port)"))?;
     println!("page built ({:.1} KB gzipped)", gz as f64 / 1024.0);

@@ -256,7 +256,7 @@ impl RobotArm {
         // uniforms sorted, each slot filled when the running sum passes its
         // own; slots keep the order the uniforms were drawn in.
         let mut marks: Vec<(f64, usize)> = (0..n).map(|i| (rng.uniform() * sums.sum, i)).collect();
-        marks.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::metrics::sort_marks(&mut marks);
         let mut samples = vec![0.0; 4 * n];
         let (mut next, mut running, mut last) = (0, 0.0, [0.0; 4]);
         run_pool(

@@ -84,7 +84,7 @@ pub fn marginals(samples: &[f64], exact: &[f64], bins: usize) -> Result<Vec<Marg
     Ok((0..4)
         .map(|i| {
             let mut sorted: Vec<f64> = column(exact, i).collect();
-            sorted.sort_by(f64::total_cmp);
+            crate::metrics::sort_floats(&mut sorted);
             let q = |p: f64| sorted[((sorted.len() - 1) as f64 * p).round() as usize];
             let (a, b) = (q(0.005), q(0.995));
             let pad = PAD * (b - a).max(1e-6);
