@@ -7,16 +7,17 @@ import init, { WasmTrainer } from '../pkg/inn_playground.js';
 import { helper } from './helper-link.js';
 import { Run, trainExclusive, helperReady } from './run.js';
 
-const FIDELITY_CHECK_EVERY = 50; // steps between checks of the bar in the bench's time to it
+const FIDELITY_CHECK_EVERY = 50; // steps between checks of the bar in the bench's time to it (the core's CHECK_EVERY)
 
 self.innPanic = (message) => postMessage({ type: 'panic', message });
 const ready = init();  // resolves to the wasm exports (memory included)
 helper.start();
 
 /** Steps/s of a configuration, and the training time until the fidelity
- * bar holds (checked every FIDELITY_CHECK_EVERY steps, not timed), in this
- * worker and its helper as the page trains; `alone`: without the helper. */
-async function bench({ id, hash, steps, toFidelity, alone }) {
+ * bar holds (checked every `checkEvery` steps, not timed), in this worker
+ * and its helper as the page trains; `alone`: without the helper, as the
+ * arm's page trains (its verdict is then on the arm's targets). */
+async function bench({ id, hash, steps, toFidelity, alone, checkEvery = FIDELITY_CHECK_EVERY }) {
   const run = new Run(new WasmTrainer(hash));
   const train = alone ? async (n) => run.trainer.train(n) : (n) => trainExclusive(run, n);
   if (!alone) await helperReady(run);
@@ -30,12 +31,12 @@ async function bench({ id, hash, steps, toFidelity, alone }) {
   let timeToFidelity = null, stepsToFidelity = null;
   if (toFidelity) {
     const f = new Run(new WasmTrainer(hash));
-    await helperReady(f);
+    if (!alone) await helperReady(f);
     const cfg = JSON.parse(f.trainer.configJson());
     let trained = 0;
-    for (let s = FIDELITY_CHECK_EVERY; s <= cfg.steps; s += FIDELITY_CHECK_EVERY) {
+    for (let s = checkEvery; s <= cfg.steps; s += checkEvery) {
       const a = performance.now();
-      await trainExclusive(f, FIDELITY_CHECK_EVERY);
+      if (alone) f.trainer.train(checkEvery); else await trainExclusive(f, checkEvery);
       trained += performance.now() - a;
       // The bench's verdict on the bar.
       if (f.trainer.fidelityFailures() === 0) { timeToFidelity = trained / 1000; stepsToFidelity = s; break; }
@@ -46,16 +47,16 @@ async function bench({ id, hash, steps, toFidelity, alone }) {
   // first draw also sizes the sampling buffers, so it is reported apart
   // from the median of the draws after it.
   const drawMs = [];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < (run.trainer.nLabels() > 0 ? 6 : 0); i++) {
     const s0 = performance.now();
     run.trainer.samples(0, 2000, 1 + i, 1);
     drawMs.push(performance.now() - s0);
   }
-  const firstSampleMs = drawMs[0];
-  const sampleMs = drawMs.slice(1).sort((a, b) => a - b)[2];
+  const firstSampleMs = drawMs[0] ?? null;
+  const sampleMs = drawMs.length ? drawMs.slice(1).sort((a, b) => a - b)[2] : null;
   run.free();
   const transport = alone ? 'one worker' : helper.sharesMemory ? 'shared memory' : 'messages';
-  postMessage({ type: 'bench', id, transport, perStep, stepsPerS, timeToFidelity, stepsToFidelity, checkEvery: FIDELITY_CHECK_EVERY, sampleMs, firstSampleMs });
+  postMessage({ type: 'bench', id, transport, perStep, stepsPerS, timeToFidelity, stepsToFidelity, checkEvery, sampleMs, firstSampleMs });
 }
 
 /** Soak (cargo xtask bench --soak N): trains up to N steps, or for at most
