@@ -20,7 +20,8 @@ test('the keyboard trains, pauses, steps, resets and picks the colour', async ()
   await page.keyboard.press(' ');
   await until(page, (s) => s.running && s.step > 20, 20000, 'Space to start training');
   await page.keyboard.press(' ');
-  const paused = await until(page, (s) => !s.running, 5000, 'Space to pause');
+  await until(page, (s) => !s.running && s.pauseLatencyMs !== null, 5000, 'Space to pause, as the worker confirms');
+  const paused = await status(page);
   await page.waitForTimeout(400);
   assert.equal((await status(page)).step, paused.step, 'no steps after the pause');
   await page.keyboard.press('5');
