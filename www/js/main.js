@@ -13,6 +13,7 @@ import { wire, showRunning, download } from './wiring.js';
 import { installApi } from './api.js';
 import { isArmLink, startArm } from './arm.js';
 import { MethodsPanel } from './methods-panel.js';
+import { embedMode } from './embed.js';
 
 const ABC_SAMPLES = 1000;
 // Seeds of the reference panels: the exact samples and the exact sets
@@ -181,6 +182,7 @@ function apiView() {
 }
 
 async function main() {
+  embedMode();
   await init();
   if (isArmLink(wasm)) { window.innShowNotice = showNotice; startArm(wasm); return; }
   const lossNames = wasm.lossRowNames().split(',');

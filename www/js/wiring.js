@@ -2,6 +2,7 @@
 // calls the page's `actions`, and shows what the link and the run say.
 import { buildSettings } from './controls.js';
 import { hideNotice, wireNotice } from './notice.js';
+import { wireKeys } from './keys.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -75,6 +76,7 @@ export function wire(wasm, actions) {
     actions.loadModel(await file.text());
   });
   wireNotice({ onReset: actions.reset });
+  wireKeys();
   window.addEventListener('hashchange', () => actions.linkChanged());
   return (s) => {
     $('preset').value = s.preset;
