@@ -217,6 +217,33 @@ fn score_with<S: Sampler + ?Sized>(
     )
 }
 
+/// The share of each latent dimension's variance that the padding's
+/// noise explains ([`padding_share`](crate::metrics::padding_share)), on
+/// `n` prior points drawn from `seed`, each passed forward `draws` times
+/// with fresh padding. None without a latent space.
+pub fn evaluate_padding_share<S: Sampler + ?Sized>(
+    sampler: &mut S,
+    n: usize,
+    draws: usize,
+    seed: u64,
+) -> Option<Vec<f64>> {
+    let mut rng = Rng::new(seed);
+    let problem = sampler.problem();
+    let nx = problem.ndim_x();
+    let mut points = vec![0.0; n * nx];
+    for x in points.chunks_exact_mut(nx) {
+        problem.sample_prior(&mut rng, x);
+    }
+    let mut z = Vec::with_capacity(draws);
+    let mut ndim_z = 0;
+    for _ in 0..draws {
+        let (code, nz) = sampler.latent(&points, rng.next_seed())?;
+        z.push(code);
+        ndim_z = nz;
+    }
+    Some(crate::metrics::padding_share(&z, ndim_z))
+}
+
 fn latent_with<S: Sampler + ?Sized>(
     trainer: &mut S,
     n: usize,

@@ -4,7 +4,7 @@
 //! matches p(x) but loses the conditioning), and z ~ N(0, I) for every
 //! label, which is what makes f^-1(y*, z) sample p(x | y*).
 
-use inn_playground::evaluate::{evaluate_latent_of_label, Sampler};
+use inn_playground::evaluate::{evaluate_latent_of_label, evaluate_padding_share, Sampler};
 use inn_playground::fidelity::{score_seed, verdict, Verdict, SAMPLES_PER_LABEL};
 use inn_playground::loss::mmd;
 use inn_playground::problem::{GaussianMixture, Problem};
@@ -122,4 +122,25 @@ fn z_is_standard_normal_for_every_label_separately() {
             "label {label}: {h:?}"
         );
     }
+}
+
+/// With 4 latent dimensions and a 2-D x, x can fill at most 2 of z's unit
+/// variances: the padding's noise must fill at least the other 2 (it may
+/// fill more: a network that samples with the training's padding noise
+/// can draw part of a mode's spread from it). Some dimension must still
+/// carry x, or z would say nothing of where x is.
+#[test]
+fn the_padding_fills_the_latent_dimensions_that_x_cannot() {
+    let mut t = trained(Preset::Fast);
+    let (nz, nx) = (t.config().ndim_z, t.problem().ndim_x());
+    let shares = evaluate_padding_share(&mut t, 1000, 8, score_seed(SEED)).expect("a latent space");
+    let total: f64 = shares.iter().sum();
+    println!("padding's share of each latent dimension: {shares:?}, total {total:.2}");
+    let need = (nz - nx) as f64;
+    assert!(
+        total >= need - 0.2,
+        "the padding fills {total:.2} of z's {nz} variances; at least {need} expected"
+    );
+    let least = shares.iter().copied().fold(1.0, f64::min);
+    assert!(least <= 0.5, "no dimension carries x: {shares:?}");
 }

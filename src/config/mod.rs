@@ -4,6 +4,7 @@
 //! is checked once into a [`ValidConfig`].
 
 mod check;
+mod departures;
 mod export;
 mod macros;
 mod preset;
@@ -17,6 +18,7 @@ mod versions;
 use crate::error::Error;
 use crate::problem::Problem;
 pub use crate::problem::{LabelMap, ProblemKind};
+pub use departures::departures;
 pub use export::table_json;
 pub use preset::Preset;
 use serde::{Deserialize, Serialize};

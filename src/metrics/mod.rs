@@ -9,9 +9,11 @@ use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
 mod bar;
+mod latent;
 mod observation;
 
 pub use bar::{FidelityBar, FIDELITY_BAR};
+pub use latent::{padding_share, roles_text};
 pub use observation::{
     resimulation, score_observation, CoordinateScore, ObservationBar, ObservationScore,
     Resimulation, OBSERVATION_BAR,

@@ -15,6 +15,7 @@ fn link_json(state: &PageState, notices: &[String]) -> String {
         "notices": notices,
         "preset": state.preset.name(),
         "explanation": state.preset.explanation(),
+        "departures": crate::config::departures(state.preset),
         "config": state.config,
         "nLabels": state.config.n_labels(),
         "abcEps": state.abc_eps,
@@ -27,8 +28,8 @@ fn link_json(state: &PageState, notices: &[String]) -> String {
     .to_string()
 }
 
-/// Reads a URL hash: `{hash, notices, preset, explanation, config, values,
-/// ...}` as JSON, where `hash` is the normalised link, `notices` says what
+/// Reads a URL hash: `{hash, notices, preset, explanation, departures,
+/// config, values, ...}` as JSON, where `hash` is the normalised link, `notices` says what
 /// was replaced or clamped, and `values` holds every setting by its key.
 #[wasm_bindgen(js_name = parseLink)]
 pub fn parse_link(hash: &str) -> String {

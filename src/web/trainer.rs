@@ -2,10 +2,10 @@
 
 use super::js_err;
 use crate::baseline::{abc_rejection, AbcSettings, Acceptance};
-use crate::evaluate::evaluate_latent;
+use crate::evaluate::{evaluate_latent, evaluate_padding_share};
 use crate::fidelity::{self, judge_label, LabelVerdict};
 use crate::hash::parse_hash;
-use crate::metrics::{LabelScore, LatentHealth};
+use crate::metrics::{roles_text, LabelScore, LatentHealth};
 use crate::model_file::ModelFile;
 use crate::train::split::ForwardSide;
 use crate::train::{SampleNoise, StepReport, Trainer};
@@ -130,6 +130,11 @@ impl WasmTrainer {
         evaluate_latent(&mut self.inner, fidelity::SAMPLES_PER_LABEL, seed)
     }
 }
+
+/// Prior points, and forward passes of each with fresh padding, behind
+/// the page's sentence on what each latent dimension carries.
+const ROLE_POINTS: usize = 500;
+const ROLE_DRAWS: usize = 6;
 
 /// The verdict on the fidelity bar that the page shows.
 #[derive(Serialize)]
@@ -312,10 +317,21 @@ impl WasmTrainer {
         serde_json::to_string(&v).unwrap_or_default()
     }
 
-    /// The latent space's health as JSON.
+    /// The latent space as JSON: its moments (`health`), the share of each
+    /// dimension's variance that the padding's noise explains
+    /// (`padding_share`) and a sentence on what each carries (`roles`).
     #[wasm_bindgen(js_name = evaluateLatent)]
     pub fn evaluate_latent(&mut self) -> String {
-        serde_json::to_string(&self.latent()).unwrap_or_default()
+        let seed = fidelity::score_seed(self.inner.config().seed);
+        let shares = evaluate_padding_share(&mut self.inner, ROLE_POINTS, ROLE_DRAWS, seed)
+            .unwrap_or_default();
+        let roles = roles_text(&shares, self.inner.problem().ndim_x());
+        serde_json::json!({
+            "health": self.latent(),
+            "padding_share": shares,
+            "roles": roles,
+        })
+        .to_string()
     }
 
     /// How many of the fidelity bar's checks the network misses now, over

@@ -115,7 +115,7 @@ const fromTraining = {
     innTrainedS = m.trainedMs / 1000;
     methods.redraw();
     if (views.bar.note(m)) views.mark('losses');
-    views.mark('posterior', 'bar');
+    views.mark('posterior', 'bar', 'latent');
   },
   loaded(m) {
     views.bar = new BarStatus({ loaded: true });

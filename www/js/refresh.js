@@ -99,7 +99,7 @@ export class Views {
       drawForward($('cv-forward'), state.problem.extent, state.testSet.points, snap.y, snap.nLabels, $('sum-forward'));
     }
     if (this.dirty.has('latent') && snap) {
-      drawLatent($('cv-latent'), wasm, snap.z, snap.nz, state.testSet.labels, $('sum-latent'));
+      drawLatent($('cv-latent'), wasm, snap.z, snap.nz, state.testSet.labels, $('sum-latent'), this.evaluation?.latent?.roles);
     }
     if (this.dirty.has('posterior')) this.drawInn();
     // The ABC and exact panels change with the label and the ABC run, not

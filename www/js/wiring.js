@@ -83,6 +83,8 @@ export function wire(wasm, actions) {
     $('labels').value = s.config.labels;
     $('seed').value = String(s.config.seed);
     $('preset-help').textContent = s.explanation;
+    $('preset-departures').textContent = s.departures;
+    $('preset-departures-box').hidden = !s.departures;
     settings.show(s);
   };
 }

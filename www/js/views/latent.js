@@ -19,7 +19,9 @@ function histogram(values, lo, hi, bins) {
   return h;
 }
 
-export function drawLatent(canvas, wasm, z, nz, trueLabels, summaryEl) {
+/** `roles`: the core's sentence on what each latent dimension carries
+ * (from the latest scores), if there is one yet. */
+export function drawLatent(canvas, wasm, z, nz, trueLabels, summaryEl, roles) {
   const f = frame(canvas, EXTENT);
   const [lo, hi] = EXTENT;
   f.clear();
@@ -69,5 +71,5 @@ export function drawLatent(canvas, wasm, z, nz, trueLabels, summaryEl) {
   const moments = wasm.latentMoments(z.subarray(0, n * nz), nz);
   const [m0, m1, s0, s1] = [moments[0], moments[1], moments[nz], moments[nz + 1]].map((v) => v.toFixed(2));
   const dims = nz > 2 ? ` (the first 2 of ${nz} latent dimensions)` : '';
-  summaryEl.textContent = `z${dims} of ${n} test points: mean (${m0}, ${m1}), std (${s0}, ${s1}); the target is mean 0 and std 1 in each direction.`;
+  summaryEl.textContent = `z${dims} of ${n} test points: mean (${m0}, ${m1}), std (${s0}, ${s1}); the target is mean 0 and std 1 in each direction.${roles ? ` ${roles}` : ''}`;
 }
