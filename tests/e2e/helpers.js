@@ -69,3 +69,22 @@ export async function textMatching(page, selector, re, timeoutMs = 5000) {
   );
   return page.locator(selector).innerText();
 }
+
+const AXE = new URL('./node_modules/axe-core/axe.min.js', import.meta.url);
+
+/** The axe-core scan of the page as it stands (WCAG 2 A and AA rules):
+ * its violations of impact serious or critical, each as one line, and all
+ * of them for the log. */
+export async function axeScan(page) {
+  const { readFileSync } = await import('node:fs');
+  await page.evaluate(readFileSync(AXE, 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const line = (v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.join('; ')})`;
+  return {
+    serious: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map(line),
+    all: violations.map(line),
+  };
+}

@@ -22,10 +22,11 @@ export function buildCells(grid, picker, lineup, on) {
   for (const m of lineup) {
     const canvas = element('canvas', { id: `cv-${m.key}`, width: 300, height: 300 });
     canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-labelledby', `cap-${m.key}`);
     canvas.setAttribute('aria-describedby', `score-${m.key}`);
     const score = element('p', { className: 'score', id: `score-${m.key}`, textContent: m.trains ? 'training...' : 'running...' });
     score.dataset.testid = `score-${m.key}`;
-    const cell = element('figure', { id: `cell-${m.key}`, className: 'method-cell' }, element('figcaption', { textContent: m.name }), canvas, score);
+    const cell = element('figure', { id: `cell-${m.key}`, className: 'method-cell' }, element('figcaption', { id: `cap-${m.key}`, textContent: m.name }), canvas, score);
     if (m.key === 'mcmc') {
       const input = element('input', { type: 'number', id: 'mcmc-chains', min: 1, max: 64, step: 1 });
       input.addEventListener('change', () => on.chains(input.value));
