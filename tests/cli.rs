@@ -318,3 +318,16 @@ fn the_arm_trains_samples_evaluates_and_runs_abc_from_the_command_line() {
     // About one simulation in 9000 lands within 0.1 of this target.
     assert!(cost["simulations"].as_u64().unwrap() > 20_000, "{cost}");
 }
+
+#[test]
+fn help_after_a_command_prints_the_usage() {
+    for args in [
+        vec!["--help"],
+        vec!["baseline", "--help"],
+        vec!["train", "-h"],
+    ] {
+        let out = inn(&args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stdout).starts_with("usage:"), "{args:?}");
+    }
+}

@@ -92,7 +92,13 @@ fn dispatch(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> Result
     let Some((cmd, rest)) = args.split_first() else {
         return Err("usage: no command given (see --help)".into());
     };
+    // `inn <command> --help` asks for the usage as `inn --help` does.
+    let asks_help = rest.iter().any(|a| a == "--help" || a == "-h");
     match cmd.as_str() {
+        _ if asks_help => {
+            let _ = writeln!(out, "{USAGE}");
+            Ok(())
+        }
         "--help" | "-h" | "help" => {
             let _ = writeln!(out, "{USAGE}");
             Ok(())
