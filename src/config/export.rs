@@ -46,7 +46,7 @@ pub fn table_json() -> Json {
                     row["min"] = json!(lo);
                     row["max"] = json!(hi);
                 }
-                super::Kind::Bool => {}
+                super::Kind::Bool | super::Kind::Modes => {}
             }
             row
         })
