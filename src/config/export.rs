@@ -46,7 +46,8 @@ pub fn table_json() -> Json {
                     row["min"] = json!(lo);
                     row["max"] = json!(hi);
                 }
-                super::Kind::Bool | super::Kind::Modes => {}
+                super::Kind::Modes => row["limits"] = super::mix::limits_json(),
+                super::Kind::Bool => {}
             }
             row
         })

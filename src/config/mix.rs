@@ -9,7 +9,8 @@
 //! An empty list means no drawn mixture: the label map's modes are used.
 
 use super::setting::Value;
-use crate::problem::Mode;
+use crate::error::Error;
+use crate::problem::{GaussianMixture, Mode};
 
 /// Most modes a drawn mixture may have.
 pub const MAX_MODES: usize = 16;
@@ -187,6 +188,33 @@ pub fn text(modes: &[Mode]) -> String {
     modes.iter().map(one).collect::<Vec<_>>().join(";")
 }
 
+/// The mixture of a mode list's text, read strictly (every mode allowed).
+pub fn problem(text: &str) -> Result<GaussianMixture, Error> {
+    let r = read(text);
+    match r.dropped.first() {
+        None if r.modes.is_empty() => Err(Error::InvalidArgument(
+            "a drawn mixture needs at least one mode".into(),
+        )),
+        None => GaussianMixture::new(r.modes),
+        Some(d) => Err(Error::InvalidArgument(format!(
+            "mode {} of the drawn mixture: {}",
+            d.number, d.why
+        ))),
+    }
+}
+
+/// The limits as JSON, for the page's editor (it keeps what is drawn in
+/// range).
+pub(super) fn limits_json() -> serde_json::Value {
+    serde_json::json!({
+        "maxModes": MAX_MODES,
+        "coordMax": COORD_MAX,
+        "stdMin": STD_MIN,
+        "stdMax": STD_MAX,
+        "labelMax": LABEL_MAX,
+    })
+}
+
 /// Equal to the bit.
 pub fn same(a: &[Mode], b: &[Mode]) -> bool {
     let bits = |m: &Mode| {
@@ -259,6 +287,15 @@ mod tests {
             label: 1,
         };
         assert!(!allowed(&[lone]), "a label 1 without a label 0");
+    }
+
+    #[test]
+    fn the_strict_reading_names_the_bad_mode() {
+        let g = problem("-2,0,0.3,0;0,2,0.2,1").unwrap();
+        assert_eq!(g.n_labels(), 2);
+        let e = problem("-2,0,0.3,0;0,2,0.01,1").unwrap_err().to_string();
+        assert_eq!(e, "mode 2 of the drawn mixture: std must be in [0.05, 1.5]");
+        assert!(problem("").is_err() && problem("some").is_err());
     }
 
     #[test]
