@@ -62,17 +62,7 @@ impl Sampler for Against<'_> {
 
 fn print(what: &str, v: &Verdict) {
     for l in &v.labels {
-        let s = &l.score;
-        println!(
-            "{what} label {}: in {:.3} wrong {:.3} mass error {:.3} spreads {:?} mmd2 {:.2e} (floor {:.2e})",
-            s.label,
-            s.in_correct,
-            s.in_wrong,
-            s.max_mass_error,
-            s.modes.iter().map(|m| (m.spread_ratio * 100.0).round() / 100.0).collect::<Vec<_>>(),
-            s.mmd2.unwrap_or(f64::NAN),
-            s.mmd2_floor.unwrap_or(f64::NAN),
-        );
+        println!("{what}: {}", serde_json::to_string(&l.score).unwrap());
     }
 }
 

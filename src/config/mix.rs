@@ -8,7 +8,8 @@
 //! order (`3` becomes `1`), since every entry of the one-hot y needs a mode.
 //! An empty list means no drawn mixture: the label map's modes are used.
 
-use super::setting::Value;
+use super::setting::{Kind, Value};
+use super::values::SettingValue;
 use crate::error::Error;
 use crate::problem::{GaussianMixture, Mode};
 
@@ -27,6 +28,10 @@ pub const LABEL_MAX: usize = 7;
 pub const WEIGHT_MAX: f64 = 100.0;
 /// Longest mode list text read (the decoded text of `mix=`).
 pub const MAX_TEXT_LEN: usize = 2048;
+
+const COORD: Kind = Kind::real(-COORD_MAX, COORD_MAX);
+const STD: Kind = Kind::real(STD_MIN, STD_MAX);
+const WEIGHT: Kind = Kind::above(0.0, WEIGHT_MAX);
 
 /// The allowed form and ranges, completing "mix must be ...".
 pub fn describe() -> String {
@@ -61,21 +66,13 @@ pub struct Reading {
     pub renumbered: bool,
 }
 
-fn real(field: &str, name: &str, lo: f64, hi: f64, lo_open: bool) -> Result<f64, String> {
-    let plain = !field.is_empty()
-        && field
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
-    let x = field
-        .parse::<f64>()
-        .ok()
-        .filter(|x| plain && x.is_finite())
-        .ok_or_else(|| format!("{name} is not a number"))?;
-    let open = if lo_open { '(' } else { '[' };
-    if x > hi || x < lo || (lo_open && x == lo) {
-        return Err(format!("{name} must be in {open}{lo}, {hi}]"));
+/// A number of `kind` (a real, read as links read reals), or what is wrong.
+fn real(field: &str, name: &str, kind: Kind) -> Result<f64, String> {
+    match kind.read(field) {
+        Some(v) if kind.contains(&v) => Ok(f64::from_value(v)),
+        Some(_) => Err(format!("{name} must be {}", kind.describe())),
+        None => Err(format!("{name} is not a number")),
     }
-    Ok(x)
 }
 
 /// One mode from its text, or what is wrong with it.
@@ -87,17 +84,16 @@ fn read_mode(text: &str) -> Result<Mode, String> {
             f.len()
         ));
     }
-    let c = COORD_MAX;
-    let x = real(f[0], "x", -c, c, false)?;
-    let y = real(f[1], "y", -c, c, false)?;
-    let std = real(f[2], "std", STD_MIN, STD_MAX, false)?;
+    let x = real(f[0], "x", COORD)?;
+    let y = real(f[1], "y", COORD)?;
+    let std = real(f[2], "std", STD)?;
     let label = f[3]
         .parse::<usize>()
         .ok()
         .filter(|l| *l <= LABEL_MAX && f[3].chars().all(|c| c.is_ascii_digit()))
         .ok_or_else(|| format!("label must be 0 to {LABEL_MAX}"))?;
     let weight = match f.get(4) {
-        Some(w) => real(w, "weight", 0.0, WEIGHT_MAX, true)?,
+        Some(w) => real(w, "weight", WEIGHT)?,
         None => 1.0,
     };
     Ok(Mode {
@@ -158,12 +154,11 @@ pub fn allowed(modes: &[Mode]) -> bool {
     modes.len() <= MAX_MODES
         && labels_dense(modes)
         && modes.iter().all(|m| {
-            let c = COORD_MAX;
-            m.centre.iter().all(|x| (-c..=c).contains(x))
-                && (STD_MIN..=STD_MAX).contains(&m.std)
+            let within = |kind: Kind, x: f64| kind.contains(&Value::Real(x));
+            m.centre.iter().all(|&x| within(COORD, x))
+                && within(STD, m.std)
+                && within(WEIGHT, m.weight)
                 && m.label <= LABEL_MAX
-                && m.weight > 0.0
-                && m.weight <= WEIGHT_MAX
         })
 }
 

@@ -9,7 +9,8 @@
 //!
 //! Reading never fails: a missing value takes its preset's; a malformed one
 //! (not a number, NaN, inf, unknown word) its preset's; an out-of-range one
-//! is clamped; each change is reported in a notice that names the key.
+//! is clamped; a drawn mixture's modes that are not allowed are dropped and
+//! the rest used; each change is reported in a notice that names the key.
 //! Links are input from strangers, so notices quote at most a short,
 //! printable excerpt of what was given, and the page shows them as text.
 
@@ -232,12 +233,15 @@ pub fn to_hash(state: &PageState) -> String {
 /// The hash with one setting changed: the key's old value is dropped and
 /// the new one read through the same table (so it is checked and clamped
 /// the same way). Choosing a preset drops every other setting but the
-/// label map, the drawn mixture and the seed.
+/// label map, the drawn mixture and the seed; choosing a label map drops
+/// the drawn mixture, whose modes replaced the map's.
 pub fn with_setting(hash: &str, key: &str, value: &str) -> (PageState, Vec<String>) {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
     let keep = |pair: &&str| {
         let k = pair.split('=').next().unwrap_or("");
-        k != key && (key != "preset" || matches!(k, "labels" | "mix" | "seed" | "v" | "engine"))
+        k != key
+            && (key != "preset" || matches!(k, "labels" | "mix" | "seed" | "v" | "engine"))
+            && (key != "labels" || k != "mix")
     };
     let mut parts: Vec<&str> = hash
         .split('&')

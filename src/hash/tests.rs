@@ -152,6 +152,9 @@ fn a_drawn_mixture_travels_in_the_link_and_replaces_the_label_maps_modes() {
         (u.preset, u.config.mix.clone()),
         (Preset::Paper, s.config.mix)
     );
+    // Choosing a label map goes back to its modes.
+    let (w, _) = with_setting(&to_hash(&u), "labels", "all");
+    assert!(w.config.mix.is_empty() && w.config.labels == LabelMap::All);
 }
 
 #[test]
