@@ -9,11 +9,11 @@ import { PageState } from './state.js';
 import { Training } from './training.js';
 import { Views, VIEW_SAMPLES } from './refresh.js';
 import { BarStatus } from './bar.js';
+import { MixEditor } from './mix-editor.js';
 import { wire, showRunning, download } from './wiring.js';
 import { installApi } from './api.js';
 import { isArmLink, startArm } from './arm.js';
 import { MethodsPanel } from './methods-panel.js';
-import { MixEditor } from './mix-editor.js';
 
 const ABC_SAMPLES = 1000;
 // Seeds of the reference panels: the exact samples and the exact sets
