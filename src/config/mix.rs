@@ -128,11 +128,12 @@ pub fn read(text: &str) -> Reading {
     }
     let renumbered = !labels_dense(&modes);
     if renumbered {
-        let mut present: Vec<usize> = modes.iter().map(|m| m.label).collect();
-        present.sort_unstable();
-        present.dedup();
+        let mut present = [false; LABEL_MAX + 1];
+        for m in &modes {
+            present[m.label] = true;
+        }
         for m in &mut modes {
-            m.label = present.partition_point(|&l| l < m.label);
+            m.label = present[..m.label].iter().filter(|&&p| p).count();
         }
     }
     Reading {

@@ -73,7 +73,11 @@ export class MixEditor {
     const box = document.createElement('fieldset');
     box.className = 'mix-editor';
     box.dataset.testid = 'mix-editor';
-    box.style.cssText = 'display:flex;flex-wrap:wrap;gap:0.3rem 0.8rem;align-items:center;min-width:0;margin:0.4rem 0;';
+    box.style.cssText = 'min-width:0;margin:0.4rem 0;';
+    // The layout is on an inner box, so that the page's stylesheet may still
+    // hide the fieldset (the views alone, `ui=min`).
+    const row = document.createElement('div');
+    row.style.cssText = 'display:flex;flex-wrap:wrap;gap:0.3rem 0.8rem;align-items:center;';
     const legend = document.createElement('legend');
     legend.textContent = 'Draw your own mixture';
     const hint = document.createElement('p');
@@ -91,8 +95,9 @@ export class MixEditor {
     this.back = document.createElement('button');
     this.back.type = 'button';
     this.back.textContent = 'Back to the label map';
-    box.append(legend, hint, control('Mode', this.pick), control('x', this.x), control('y', this.y),
+    row.append(hint, control('Mode', this.pick), control('x', this.x), control('y', this.y),
       control('Width (std)', this.std), control('Colour', this.colour), this.remove, this.back);
+    box.append(legend, row);
     this.canvas.after(box);
     this.pick.addEventListener('change', () => { this.selected = Number(this.pick.value); this.sync(); this.repaint(); });
     const edit = (f) => () => { if (this.selected >= 0) this.commit(this.modes.map((m, i) => (i === this.selected ? f(m) : m))); };
