@@ -224,10 +224,23 @@ pub fn same(a: &[Mode], b: &[Mode]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| bits(x) == bits(y))
 }
 
-/// Serialises a mode list as its text (the page's panel and the golden
-/// links show it as links write it).
-pub(super) fn serialize<S: serde::Serializer>(modes: &[Mode], s: S) -> Result<S::Ok, S::Error> {
+/// Serialises a mode list as its text: model files, the page's panel and
+/// the golden links show it as links write it.
+pub fn serialize<S: serde::Serializer>(modes: &[Mode], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&text(modes))
+}
+
+/// Reads a mode list from its text (a model file's), every mode allowed.
+pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Mode>, D::Error> {
+    let t = <String as serde::Deserialize>::deserialize(d)?;
+    let r = read(&t);
+    match r.dropped.first() {
+        None => Ok(r.modes),
+        Some(bad) => Err(serde::de::Error::custom(format!(
+            "mix: mode {}: {}",
+            bad.number, bad.why
+        ))),
+    }
 }
 
 #[cfg(test)]
@@ -292,6 +305,21 @@ mod tests {
         let e = problem("-2,0,0.3,0;0,2,0.01,1").unwrap_err().to_string();
         assert_eq!(e, "mode 2 of the drawn mixture: std must be in [0.05, 1.5]");
         assert!(problem("").is_err() && problem("some").is_err());
+    }
+
+    #[test]
+    fn files_hold_the_link_text() {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct F {
+            #[serde(with = "super")]
+            mix: Vec<Mode>,
+        }
+        let mix = read("-2,0,0.3,0;0,2,0.2,1,2").modes;
+        let json = serde_json::to_string(&F { mix: mix.clone() }).unwrap();
+        assert_eq!(json, r#"{"mix":"-2,0,0.3,0;0,2,0.2,1,2"}"#);
+        assert!(same(&serde_json::from_str::<F>(&json).unwrap().mix, &mix));
+        let bad = serde_json::from_str::<F>(r#"{"mix":"0,0,9,0"}"#);
+        assert!(bad.is_err_and(|e| e.to_string().contains("mode 1: std must be")));
     }
 
     #[test]

@@ -108,7 +108,7 @@ settings! {
             "Weight averaging (0: off)", "Decay of the running average of the weights the network samples with and is saved with; 0: the raw weights.";
         ml_sigma: f64 = "ml_sigma", Kind::above(0.0, 10.0), Losses, [0.1, 0.1, 0.1, 0.1, 0.025],
             "Max. likelihood sigma", "Standard deviation of y and the padding in the maximum-likelihood term.";
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::config::mix")]
         mix: Vec<Mode> = "mix", Kind::Modes, Problem, [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()],
             "Drawn modes", "A mixture of your own, replacing the label map's: modes x,y,std,label[,weight] separated by ';'; labels are the colours present, renumbered in order if some are skipped.";
     }

@@ -14,6 +14,9 @@ after(async () => { await browser.close(); });
 const LINK = '#mix=-2,0,0.3,0;2,0,0.3,0;0,2,0.2,1&seed=21';
 const FIDELITY_LIMIT_MS = 120000;
 
+/** The link's modes, `[x, y, std, label(, weight)]` each, from the configuration's text. */
+const modesOf = (st) => (st.config.mix ?? '').split(';').filter(Boolean).map((m) => m.split(',').map(Number));
+
 /** Canvas pixels near (`x`, `y`) of the plane (extent [lo, hi]^2) in `rgb`. */
 const inkNear = (page, [lo, hi], [x, y], rgb) => page.evaluate(({ lo, hi, x, y, rgb }) => {
   const c = document.getElementById('cv-data');
@@ -27,7 +30,7 @@ const inkNear = (page, [lo, hi], [x, y], rgb) => page.evaluate(({ lo, hi, x, y, 
 test('a drawn mixture loads from its link, is drawn, and trains to the fidelity bar', async () => {
   const { page, errors, context } = await openPage(browser, LINK);
   let s = await status(page);
-  assert.equal(s.config.mix.length, 3);
+  assert.equal(modesOf(s).length, 3);
   assert.ok(s.hash.endsWith('&mix=-2,0,0.3,0;2,0,0.3,0;0,2,0.2,1'), s.hash);
   assert.equal(await page.locator('[data-testid=notice]').isVisible(), false, 'no notice');
   // The modes are drawn (the core's view) and listed, in their colours.
@@ -68,7 +71,7 @@ test('the editor adds, moves and changes modes through the link, and restarts tr
   // A click on empty plane adds a mode there.
   let p = await at(-2, -2);
   await page.mouse.click(p.x, p.y);
-  let s = await until(page, (st) => st.config.mix.length === 4, 5000, 'a fourth mode');
+  let s = await until(page, (st) => modesOf(st).length === 4, 5000, 'a fourth mode');
   assert.ok(/&mix=-2,0,0.3,0;2,0,0.3,0;0,2,0.2,1;-2,-2,0.3,0$/.test(s.hash), s.hash);
   assert.equal(s.step, 0, 'training restarted');
   // Dragging the blue mode moves it.
@@ -79,17 +82,17 @@ test('the editor adds, moves and changes modes through the link, and restarts tr
   await page.mouse.move((p.x + q.x) / 2, (p.y + q.y) / 2);
   await page.mouse.move(q.x, q.y);
   await page.mouse.up();
-  s = await until(page, (st) => st.config.mix[2].centre[0] !== 0, 5000, 'the blue mode to move');
-  const [x, y] = s.config.mix[2].centre;
+  s = await until(page, (st) => modesOf(st)[2][0] !== 0, 5000, 'the blue mode to move');
+  const [x, y] = modesOf(s)[2];
   assert.ok(Math.abs(x - 1) < 0.1 && Math.abs(y - 3) < 0.1, `moved to ${x}, ${y}`);
   // The chosen mode's width and colour.
   const editor = page.locator('[data-testid=mix-editor]');
   await editor.getByLabel('Width (std)').fill('0.5');
   await editor.getByLabel('Width (std)').press('Tab');
-  s = await until(page, (st) => st.config.mix[2].std === 0.5, 5000, 'the width to change');
+  s = await until(page, (st) => modesOf(st)[2][2] === 0.5, 5000, 'the width to change');
   await editor.getByLabel('Mode').selectOption({ index: 4 });
   await editor.getByLabel('Colour').selectOption({ label: 'green (new)' });
-  s = await until(page, (st) => st.config.mix[3].label === 2, 5000, 'a third colour');
+  s = await until(page, (st) => modesOf(st)[3][3] === 2, 5000, 'a third colour');
   assert.equal(await page.locator('#label-picker button').count(), 3);
   // A width out of range is refused by the core, and said.
   await editor.getByLabel('Width (std)').fill('9');
