@@ -26,8 +26,9 @@ use serde_json::{json, Value};
 
 const STEPS: usize = 20;
 
-/// Every preset and label map, overrides of every group, and (the last)
-/// a link without a version, from before versions.
+/// Every preset and label map, overrides of every group, a link without a
+/// version (from before versions), the arm, and drawn mixtures (one with
+/// escapes, a weight, skipped labels and a dropped mode).
 const LINKS: &[&str] = &[
     "v=1&engine=1&preset=fast&labels=some&seed=1",
     "v=1&engine=1&preset=fast&labels=all&seed=2",
@@ -43,6 +44,9 @@ const LINKS: &[&str] = &[
     "preset=fast&labels=all&seed=9&batch=128&lr=0.002",
     "v=1&engine=1&preset=arm&seed=1&target=1.25,-0.5",
     "v=1&engine=1&problem=arm&seed=2&arm_noise=0.05&blocks=6&on_x=1",
+    "v=1&engine=1&preset=fast&labels=some&seed=3&mix=-2,0,0.3,0;2,0,0.3,0;0,2,0.2,1",
+    "v=1&engine=1&preset=forward-only&labels=all&seed=12&hidden=16\
+     &mix=-3%2C-3%2C0.5%2C2%3B3,3,0.1,0,2.5;0,0,1.5,5;9,0,0.3,0",
 ];
 
 fn path() -> String {

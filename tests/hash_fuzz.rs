@@ -79,6 +79,12 @@ fn the_corpus_of_nasty_links() {
         ("#eps=1e-300", ""),
         (long.as_str(), "seed"),
         (many.as_str(), "more than 64"),
+        ("#mix=0,0,9,0", "mix mode 1"),
+        ("#mix=%3Cscript%3E", "mix mode 1"),
+        ("#mix=1,1,0.3,0,0", "weight"),
+        ("#mix=0,0,0.3,4;1,1,0.3,6", "renumbered"),
+        ("#mix=NaN,inf,-inf,1e999", "mix mode 1"),
+        ("#mix=0,0,0.3,0&preset=paper&ndim=3", "ndim"),
     ];
     for (hash, named) in cases {
         let (_, notices) = check(hash);
@@ -217,5 +223,69 @@ proptest! {
     #[test]
     fn a_million_generated_links(hash in links()) {
         check(&hash);
+    }
+}
+
+/// One mode's text: each field in range, out of range or not a number,
+/// and sometimes a field too few or too many.
+fn mode_text() -> impl Strategy<Value = (String, bool)> {
+    let field = |lo: f64, hi: f64| {
+        prop_oneof![
+            6 => (lo..=hi).prop_map(|v| (v.to_string(), true)),
+            1 => (hi + 0.01..hi + 100.0).prop_map(|v| (v.to_string(), false)),
+            1 => prop::sample::select(&["NaN", "inf", "", "x", "1,"][..])
+                .prop_map(|v| (v.to_string(), false)),
+        ]
+    };
+    let label = prop_oneof![
+        6 => (0usize..=7).prop_map(|l| (l.to_string(), true)),
+        1 => prop::sample::select(&["8", "-1", "1.5", "a"][..]).prop_map(|v| (v.to_string(), false)),
+    ];
+    let weight = prop_oneof![
+        2 => Just((String::new(), true)),
+        2 => (0.01..=100.0f64).prop_map(|w| (format!(",{w}"), true)),
+        1 => prop::sample::select(&[",0", ",-1", ",101", ",1,1"][..])
+            .prop_map(|v| (v.to_string(), false)),
+    ];
+    (
+        field(-4.0, 4.0),
+        field(-4.0, 4.0),
+        field(0.05, 1.5),
+        label,
+        weight,
+    )
+        .prop_map(|((x, a), (y, b), (std, c), (l, d), (w, e))| {
+            (format!("{x},{y},{std},{l}{w}"), a && b && c && d && e)
+        })
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: 20_000,
+        rng_seed: RngSeed::Fixed(2025),
+        failure_persistence: None,
+        ..Config::default()
+    })]
+
+    /// A drawn mixture keeps exactly its allowed modes (up to 16), names
+    /// each dropped one in a notice, and reads the same escaped or not.
+    #[test]
+    fn a_drawn_mixture_keeps_its_allowed_modes(
+        modes in prop::collection::vec(mode_text(), 0..20),
+        escaped in any::<bool>(),
+    ) {
+        let mut text = modes.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join(";");
+        if escaped {
+            text = text.replace(';', "%3B").replace(',', "%2c");
+        }
+        let (state, notices) = check(&format!("#seed=2&mix={text}"));
+        let allowed = modes.iter().filter(|(_, ok)| *ok).count();
+        prop_assert_eq!(state.config.mix.len(), allowed.min(16));
+        let dropped = notices.iter().filter(|n| n.contains("was dropped")).count();
+        prop_assert_eq!(dropped, modes.len() - allowed.min(16));
+        if !state.config.mix.is_empty() {
+            let p = state.config.problem().unwrap();
+            prop_assert_eq!(p.modes().len(), state.config.mix.len());
+        }
     }
 }

@@ -37,6 +37,7 @@ impl TrainConfig {
         if self.y_width != 0 && !(own_y..=MAX_Y_WIDTH).contains(&self.y_width) {
             let why = match problem.n_labels() {
                 0 => format!("the {} problem's y has {own_y} entries", problem.name()),
+                n if !self.mix.is_empty() => format!("the drawn mixture has {n} labels"),
                 n => format!("label map {:?} has {n} labels", self.labels),
             };
             return Err(Error::InvalidConfig {

@@ -46,6 +46,7 @@ pub fn table_json() -> Json {
                     row["min"] = json!(lo);
                     row["max"] = json!(hi);
                 }
+                super::Kind::Modes => row["limits"] = super::mix::limits_json(),
                 super::Kind::Bool => {}
             }
             row

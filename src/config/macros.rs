@@ -79,7 +79,7 @@ macro_rules! settings {
             $( losses.$lterm.$lpart = [$($lval),+][i]; )*
             PageState {
                 preset,
-                config: TrainConfig { $( $cfield: [$($cval),+][i], )* losses },
+                config: TrainConfig { $( $cfield: column([$($cval),+], i), )* losses },
                 $( $pfield: [$($pval),+][i], )*
             }
         }
@@ -89,3 +89,11 @@ macro_rules! settings {
 }
 
 pub(super) use settings;
+
+/// The `i`th of a row's values (any type: a mode list is not `Copy`).
+pub(super) fn column<T, const N: usize>(values: [T; N], i: usize) -> T {
+    values
+        .into_iter()
+        .nth(i)
+        .expect("a row has a value for every preset")
+}

@@ -7,6 +7,7 @@ mod check;
 mod departures;
 mod export;
 mod macros;
+pub mod mix;
 mod preset;
 mod setting;
 mod table;
@@ -16,7 +17,7 @@ mod values;
 mod versions;
 
 use crate::error::Error;
-use crate::problem::Problem;
+use crate::problem::{GaussianMixture, Problem};
 pub use crate::problem::{LabelMap, ProblemKind};
 pub use departures::departures;
 pub use export::table_json;
@@ -152,9 +153,15 @@ impl TrainConfig {
         }
     }
 
-    /// The configured problem, or the error naming its bad parameter.
+    /// The configured problem, or the error naming its bad parameter: a
+    /// drawn mixture (`mix`) replaces the label map's modes.
     pub fn problem(&self) -> Result<Box<dyn Problem>, Error> {
-        self.problem.build(self.labels, self.arm_noise)
+        match self.problem {
+            ProblemKind::Mixture if !self.mix.is_empty() => {
+                Ok(Box::new(GaussianMixture::new(self.mix.clone())?))
+            }
+            kind => kind.build(self.labels, self.arm_noise),
+        }
     }
 
     /// Dimensions of the configured problem's x and y (the y of a problem

@@ -1,15 +1,16 @@
 //! What one row of the settings table is: its kind and range, its group,
 //! and how its value is read and written.
 
-use super::{PageState, TrainConfig};
+use super::{mix, PageState, TrainConfig};
 use crate::error::Error;
+use crate::problem::Mode;
 use serde::Serialize;
 
 /// Longest value text read (anything longer is malformed).
 pub const MAX_VALUE_LEN: usize = 32;
 
 /// A setting's value, whatever its kind.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     /// A whole number.
@@ -22,6 +23,8 @@ pub enum Value {
     Choice(&'static str),
     /// A point in the plane.
     Point([f64; 2]),
+    /// A list of labelled modes (serialised as its link text).
+    Modes(#[serde(serialize_with = "mix::serialize")] Vec<Mode>),
 }
 
 impl Value {
@@ -35,6 +38,7 @@ impl Value {
             (Value::Point(a), Value::Point(b)) => {
                 a[0].to_bits() == b[0].to_bits() && a[1].to_bits() == b[1].to_bits()
             }
+            (Value::Modes(a), Value::Modes(b)) => mix::same(a, b),
             _ => false,
         }
     }
@@ -47,6 +51,7 @@ impl Value {
             Value::Bool(v) => u8::from(*v).to_string(),
             Value::Choice(v) => v.to_string(),
             Value::Point(p) => format!("{},{}", Value::Real(p[0]), Value::Real(p[1])),
+            Value::Modes(m) => mix::text(m),
             Value::Real(v) => {
                 // Both forms are the shortest that reads back exactly; the
                 // plain one spells out every zero of 1e-30.
@@ -84,6 +89,9 @@ pub enum Kind {
     Choice(&'static [&'static str]),
     /// A point `y1,y2` in the box `[lo[0], hi[0]] x [lo[1], hi[1]]`.
     Point { lo: [f64; 2], hi: [f64; 2] },
+    /// A list of labelled modes in the form and ranges of [`mix`]; the
+    /// empty list is allowed.
+    Modes,
 }
 
 impl Kind {
@@ -118,6 +126,7 @@ impl Kind {
             Kind::Bool => "bool",
             Kind::Choice(_) => "choice",
             Kind::Point { .. } => "point",
+            Kind::Modes => "modes",
         }
     }
 
@@ -138,6 +147,7 @@ impl Kind {
             (Kind::Point { lo, hi }, Value::Point(p)) => {
                 (0..2).all(|j| p[j].is_finite() && (lo[j]..=hi[j]).contains(&p[j]))
             }
+            (Kind::Modes, Value::Modes(m)) => mix::allowed(m),
             _ => false,
         }
     }
@@ -160,13 +170,24 @@ impl Kind {
                 "a point y1,y2 with y1 in [{}, {}] and y2 in [{}, {}]",
                 lo[0], hi[0], lo[1], hi[1]
             ),
+            Kind::Modes => mix::describe(),
+        }
+    }
+
+    /// Longest text a value of this kind is read from.
+    pub fn max_len(&self) -> usize {
+        match self {
+            Kind::Modes => mix::MAX_TEXT_LEN,
+            _ => MAX_VALUE_LEN,
         }
     }
 
     /// Reads a value of this kind, in range or not; `None` if the text is
-    /// not one (NaN, inf, hex and overlong numbers are not).
+    /// not one (NaN, inf, hex and overlong numbers are not). A mode list
+    /// reads only if every mode in it is allowed (its labels renumbered to
+    /// those present).
     pub fn read(&self, text: &str) -> Option<Value> {
-        if text.is_empty() || text.len() > MAX_VALUE_LEN {
+        if text.len() > self.max_len() || (text.is_empty() && *self != Kind::Modes) {
             return None;
         }
         match self {
@@ -191,6 +212,10 @@ impl Kind {
                     (Value::Real(y1), Value::Real(y2)) => Some(Value::Point([y1, y2])),
                     _ => None,
                 }
+            }
+            Kind::Modes => {
+                let r = mix::read(text);
+                r.dropped.is_empty().then_some(Value::Modes(r.modes))
             }
         }
     }
@@ -292,6 +317,21 @@ impl Setting {
     /// kind and in its range, or an error that names the setting, the
     /// value and the range.
     pub fn parse(&self, text: &str) -> Result<Value, Error> {
+        if let Some(d) = (self.kind == Kind::Modes)
+            .then(|| mix::read(text).dropped.into_iter().next())
+            .flatten()
+        {
+            return Err(Error::InvalidConfig {
+                field: self.key,
+                value: format!(
+                    "mode {} '{}' ({})",
+                    d.number,
+                    d.text.chars().take(MAX_VALUE_LEN).collect::<String>(),
+                    d.why
+                ),
+                allowed: self.kind.describe(),
+            });
+        }
         self.kind
             .read(text)
             .filter(|v| self.kind.contains(v))

@@ -15,13 +15,13 @@
 //! written before it lack gets `#[serde(default)]`, with zero meaning the
 //! behaviour from before it.
 
-use super::macros::settings;
+use super::macros::{column, settings};
 use super::setting::{Group, Kind, Place, Setting};
 use super::values::SettingValue;
 use super::{LossWeights, Preset, MAX_SEED, MAX_Y_WIDTH};
 use crate::problem::LabelMap::{self, Some as SomeLabels};
 use crate::problem::ProblemKind::{self, Arm, Mixture};
-use crate::problem::ARM_DEFAULT_NOISE;
+use crate::problem::{Mode, ARM_DEFAULT_NOISE};
 use serde::{Deserialize, Serialize};
 
 const LABEL_MAPS: Kind = Kind::Choice(&["all", "some", "none"]);
@@ -108,6 +108,9 @@ settings! {
             "Weight averaging (0: off)", "Decay of the running average of the weights the network samples with and is saved with; 0: the raw weights.";
         ml_sigma: f64 = "ml_sigma", Kind::above(0.0, 10.0), Losses, [0.1, 0.1, 0.1, 0.1, 0.025],
             "Max. likelihood sigma", "Standard deviation of y and the padding in the maximum-likelihood term.";
+        #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::config::mix")]
+        mix: Vec<Mode> = "mix", Kind::Modes, Problem, [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()],
+            "Drawn modes", "A mixture of your own, replacing the label map's: modes x,y,std,label[,weight] separated by ';'; labels are the colours present, renumbered in order if some are skipped.";
     }
     losses {
         y.on = "on_y", Kind::Bool, Losses, [true, true, true, false, false],

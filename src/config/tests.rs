@@ -175,3 +175,23 @@ fn the_objective_is_named_by_the_terms_that_are_on() {
         "the losses L_x"
     );
 }
+
+#[test]
+fn a_drawn_mixture_is_one_setting_strict_on_the_command_line() {
+    let mut s = PageState::default();
+    set_setting(&mut s, "mix", "-2,0,0.3,0;2,0,0.3,0;0,2,0.2,1,2").unwrap();
+    let p = s.config.problem().unwrap();
+    assert_eq!((p.n_labels(), p.modes()[2].weight), (2, 2.0));
+    assert!((p.label_probability(1) - 0.5).abs() < 1e-12);
+    let err = set_setting(&mut s, "mix", "0,0,0.3,0;0,5,0.3,1")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("mix must be modes x,y,std,label[,weight] separated by ';'")
+            && err.ends_with("got mode 2 '0,5,0.3,1' (y must be in [-4, 4])"),
+        "{err}"
+    );
+    // The arm ignores a drawn mixture, as it ignores the label map.
+    s.config.problem = ProblemKind::Arm;
+    assert_eq!(s.config.problem().unwrap().name(), "arm");
+}

@@ -1,7 +1,7 @@
 //! How a field's Rust type becomes a setting's [`Value`] and back.
 
 use super::setting::Value;
-use crate::problem::{LabelMap, ProblemKind};
+use crate::problem::{LabelMap, Mode, ProblemKind};
 
 /// Conversion between a field's Rust type and a [`Value`]; the table's
 /// tests check that every row's kind matches its field.
@@ -83,6 +83,18 @@ impl SettingValue for ProblemKind {
     fn from_value(v: Value) -> Self {
         match v {
             Value::Choice(name) => ProblemKind::parse(name).unwrap_or_else(|| wrong_kind(v)),
+            v => wrong_kind(v),
+        }
+    }
+}
+
+impl SettingValue for Vec<Mode> {
+    fn to_value(&self) -> Value {
+        Value::Modes(self.clone())
+    }
+    fn from_value(v: Value) -> Self {
+        match v {
+            Value::Modes(m) => m,
             v => wrong_kind(v),
         }
     }

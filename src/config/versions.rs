@@ -48,7 +48,7 @@ fn expand_with(preset: Preset, version: u32, retired: &[Retired]) -> PageState {
     older.sort_by_key(|r| std::cmp::Reverse(r.until));
     for r in older {
         let s = setting(r.key).expect("a retired value names a setting");
-        s.set(&mut state, r.value);
+        s.set(&mut state, r.value.clone());
     }
     state
 }

@@ -9,7 +9,8 @@
 //!
 //! Reading never fails: a missing value takes its preset's; a malformed one
 //! (not a number, NaN, inf, unknown word) its preset's; an out-of-range one
-//! is clamped; each change is reported in a notice that names the key.
+//! is clamped; a drawn mixture's modes that are not allowed are dropped and
+//! the rest used; each change is reported in a notice that names the key.
 //! Links are input from strangers, so notices quote at most a short,
 //! printable excerpt of what was given, and the page shows them as text.
 
@@ -18,7 +19,7 @@ mod tests;
 mod text;
 
 use crate::config::{
-    expand, setting, Kind, Preset, Setting, Value, ENGINE, LINK_VERSION, SETTINGS,
+    expand, mix, setting, Kind, Preset, Setting, Value, ENGINE, LINK_VERSION, SETTINGS,
 };
 pub use crate::config::{PageState, MAX_SEED};
 use text::excerpt;
@@ -118,9 +119,9 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
         c.losses = b.losses;
         if let Err(e) = c.check() {
             notices.push(format!("{e}; the preset was restored"));
-            let (labels, seed) = (c.labels, c.seed);
+            let (labels, seed, mix) = (c.labels, c.seed, std::mem::take(&mut c.mix));
             state.config = base.config.clone();
-            (state.config.labels, state.config.seed) = (labels, seed);
+            (state.config.labels, state.config.seed, state.config.mix) = (labels, seed, mix);
         }
     }
     (state, notices)
@@ -147,7 +148,47 @@ fn clamp(kind: &Kind, v: Value) -> Option<Value> {
     }
 }
 
+/// Reads a drawn mixture: each mode that is not allowed is dropped with a
+/// notice, and the rest is used.
+fn apply_modes(s: &Setting, v: &str, state: &mut PageState, notices: &mut Vec<String>) {
+    if v.len() > s.kind.max_len() {
+        notices.push(format!(
+            "{} is longer than {} characters; the label map's modes are used",
+            s.key,
+            s.kind.max_len()
+        ));
+        return;
+    }
+    let r = mix::read(v);
+    for d in &r.dropped {
+        notices.push(format!(
+            "{} mode {} '{}' was dropped: {}",
+            s.key,
+            d.number,
+            excerpt(&d.text),
+            d.why
+        ));
+    }
+    if r.renumbered {
+        notices.push(format!(
+            "{}: labels are the colours present, so they were renumbered 0 to {}",
+            s.key,
+            r.modes.iter().map(|m| m.label).max().unwrap_or(0)
+        ));
+    }
+    if r.modes.is_empty() && !r.dropped.is_empty() {
+        notices.push(format!(
+            "{} has no allowed mode; the label map's modes are used",
+            s.key
+        ));
+    }
+    s.set(state, Value::Modes(r.modes));
+}
+
 fn apply(s: &Setting, v: &str, state: &mut PageState, base: &PageState, notices: &mut Vec<String>) {
+    if s.kind == Kind::Modes {
+        return apply_modes(s, v, state, notices);
+    }
     let (key, allowed, preset) = (s.key, s.kind.describe(), s.get(base));
     match s.kind.read(v) {
         Some(x) if s.kind.contains(&x) => s.set(state, x),
@@ -192,12 +233,15 @@ pub fn to_hash(state: &PageState) -> String {
 /// The hash with one setting changed: the key's old value is dropped and
 /// the new one read through the same table (so it is checked and clamped
 /// the same way). Choosing a preset drops every other setting but the
-/// label map and the seed.
+/// label map, the drawn mixture and the seed; choosing a label map drops
+/// the drawn mixture, whose modes replaced the map's.
 pub fn with_setting(hash: &str, key: &str, value: &str) -> (PageState, Vec<String>) {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
     let keep = |pair: &&str| {
         let k = pair.split('=').next().unwrap_or("");
-        k != key && (key != "preset" || matches!(k, "labels" | "seed" | "v" | "engine"))
+        k != key
+            && (key != "preset" || matches!(k, "labels" | "mix" | "seed" | "v" | "engine"))
+            && (key != "labels" || k != "mix")
     };
     let mut parts: Vec<&str> = hash
         .split('&')

@@ -127,3 +127,63 @@ fn the_arm_and_its_target_travel_in_the_link() {
     assert_eq!(bad.target, [1.0, 0.6]);
     assert!(notices[0].contains("is not a point"), "{notices:?}");
 }
+
+#[test]
+fn a_drawn_mixture_travels_in_the_link_and_replaces_the_label_maps_modes() {
+    let (s, notices) = parse_hash("#mix=-2,0,0.3,0;2,0,0.3,0;0,2,0.2,1&seed=3");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.config.mix.len(), 3);
+    let p = s.config.problem().unwrap();
+    assert_eq!((p.n_labels(), p.modes().len()), (2, 3));
+    assert_eq!(p.modes()[2].centre, [0.0, 2.0]);
+    let hash = to_hash(&s);
+    assert!(
+        hash.ends_with("&mix=-2,0,0.3,0;2,0,0.3,0;0,2,0.2,1"),
+        "{hash}"
+    );
+    assert_eq!(parse_hash(&hash), (s.clone(), vec![]));
+    // Percent-encoded separators read the same.
+    let (t, notices) = parse_hash("mix=-2%2C0%2C0.3%2C0%3B2,0,0.3,0%3b0%2c2%2c0.2%2c1&seed=3");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(t, s);
+    // Another preset keeps the drawn mixture, like the label map.
+    let (u, _) = with_setting(&hash, "preset", "paper");
+    assert_eq!(
+        (u.preset, u.config.mix.clone()),
+        (Preset::Paper, s.config.mix)
+    );
+    // Choosing a label map goes back to its modes.
+    let (w, _) = with_setting(&to_hash(&u), "labels", "all");
+    assert!(w.config.mix.is_empty() && w.config.labels == LabelMap::All);
+}
+
+#[test]
+fn a_drawn_mixtures_bad_modes_are_dropped_with_a_notice_and_the_rest_used() {
+    let (s, notices) = parse_hash("mix=9,0,0.3,0;1,1,0.5,0;x<b>,0,0.3,1;0,0,0.3,3");
+    assert_eq!(
+        notices,
+        [
+            "mix mode 1 '9,0,0.3,0' was dropped: x must be in [-4, 4]",
+            "mix mode 3 'x<b>,0,0.3,1' was dropped: x is not a number",
+            "mix: labels are the colours present, so they were renumbered 0 to 1",
+        ]
+    );
+    let labels: Vec<usize> = s.config.mix.iter().map(|m| m.label).collect();
+    assert_eq!(labels, [0, 1]);
+    assert!(to_hash(&s).ends_with("&mix=1,1,0.5,0;0,0,0.3,1"));
+    // Nothing left: the label map's modes, and said.
+    let (t, notices) = parse_hash("labels=all&mix=0,0,9,0");
+    assert!(t.config.mix.is_empty());
+    assert_eq!(t.config.problem().unwrap().modes().len(), 8);
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(
+        notices[1].contains("label map's modes are used"),
+        "{notices:?}"
+    );
+    // Sixteen modes fit in a link however written; the seventeenth is dropped.
+    let long = vec!["-3.999999999999999%2C3.999999999999999%2C1.4999999999999%2C7"; 17].join("%3B");
+    let (v, notices) = parse_hash(&format!("mix={long}"));
+    assert_eq!(v.config.mix.len(), 16);
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(notices[0].contains("at most 16 modes"), "{notices:?}");
+}

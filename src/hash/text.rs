@@ -1,6 +1,6 @@
 //! Splitting a hash into pairs, and quoting untrusted text in notices.
 
-use crate::config::MAX_VALUE_LEN;
+use crate::config::{setting, MAX_VALUE_LEN};
 
 /// At most this many `key=value` pairs are read.
 pub const MAX_PAIRS: usize = 64;
@@ -61,8 +61,10 @@ pub(super) fn pairs(hash: &str, notices: &mut Vec<String>) -> Vec<(String, Strin
         } else {
             percent_decode(k)
         };
-        let v = if v.len() > 4 * MAX_VALUE_LEN {
-            v[..v.floor_char_boundary(4 * MAX_VALUE_LEN)].to_string() + "\u{2026}"
+        // Room for every byte percent-encoded (a mode list's `;` and `,`).
+        let cap = 4 * setting(&k).map_or(MAX_VALUE_LEN, |s| s.kind.max_len());
+        let v = if v.len() > cap {
+            v[..v.floor_char_boundary(cap)].to_string() + "\u{2026}"
         } else {
             percent_decode(v)
         };

@@ -43,15 +43,15 @@ pub fn start() {
     }));
 }
 
-/// The problem of a page whose views name it by its label map (the
-/// labelled mixture's views: the page's labels text), as the core's
-/// problem interface.
+/// The problem of a page whose views name it by its label map or by its
+/// drawn mixture's text (the labelled mixture's views: the page's labels
+/// text), as the core's problem interface.
 pub(crate) fn labelled_problem(labels: &str) -> Result<Box<dyn crate::problem::Problem>, JsError> {
-    let map = crate::problem::LabelMap::parse(labels)
-        .ok_or_else(|| JsError::new("labels must be all, some or none"))?;
-    crate::problem::ProblemKind::Mixture
-        .build(map, 0.0)
-        .map_err(js_err)
+    match crate::problem::LabelMap::parse(labels) {
+        Some(map) => crate::problem::ProblemKind::Mixture.build(map, 0.0),
+        None => crate::config::mix::problem(labels).map(|g| Box::new(g) as _),
+    }
+    .map_err(js_err)
 }
 
 /// A core error as a JS exception with the core's message.

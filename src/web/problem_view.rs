@@ -52,6 +52,7 @@ pub fn problem_view(labels: &str) -> Result<String, JsError> {
             json!({
                 "centre": m.centre,
                 "std": m.std,
+                "weight": m.weight,
                 "label": m.label,
                 "inModeRadius": IN_MODE_STDS * m.std,
             })

@@ -19,6 +19,9 @@ function input(s, onChange) {
       o.value = name; o.textContent = name;
       el.append(o);
     }
+  } else if (s.type === 'modes') {
+    el = document.createElement('input');
+    el.type = 'text';
   } else {
     el = document.createElement('input');
     el.type = 'number';

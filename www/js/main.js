@@ -9,6 +9,7 @@ import { PageState } from './state.js';
 import { Training } from './training.js';
 import { Views, VIEW_SAMPLES } from './refresh.js';
 import { BarStatus } from './bar.js';
+import { MixEditor } from './mix-editor.js';
 import { wire, showRunning, download } from './wiring.js';
 import { installApi } from './api.js';
 import { isArmLink, startArm } from './arm.js';
@@ -61,7 +62,8 @@ function exactReference() {
 
 /** (Re)starts training from the link's configuration. */
 function reset() {
-  state.setLabels(link.state.config.labels);
+  // A drawn mixture (its link text) replaces the label map's modes.
+  state.setLabels(link.state.values.mix || link.state.config.labels);
   views.clear();
   training.start(link.state.hash, state.testSet.points);
   observe();
@@ -193,6 +195,7 @@ async function main() {
   training = new Training(lossNames, fromTraining);
   views = new Views(wasm, state, training);
   methods = new MethodsPanel(wasm, state, { link: () => link.state, change, otherCosts });
+  new MixEditor(document.getElementById('cv-data'), wasm, state, { link: () => link.state, change });
   showControls = wire(wasm, actions);
   installApi(apiView(), { request: (type, payload) => training.request(type, payload), FIELDS: lossNames.length });
   window.innPlayground.methods = () => methods.status();

@@ -10,7 +10,7 @@ const TEST_SEED = 11;
 export class PageState {
   constructor(wasm) {
     this.wasm = wasm;
-    /** The label map's name (`some`, `all`, `none`). */
+    /** The label map's name (`some`, `all`, `none`), or the drawn mixture's link text. */
     this.labels = null;
     /** The core's description: `{nLabels, modes: [{centre, std, label, inModeRadius}], extent}`. */
     this.problem = null;
