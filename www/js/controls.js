@@ -19,7 +19,7 @@ function input(s, onChange) {
       o.value = name; o.textContent = name;
       el.append(o);
     }
-  } else if (s.type === 'modes') {
+  } else if (s.type === 'modes' || s.type === 'point') {
     el = document.createElement('input');
     el.type = 'text';
   } else {
