@@ -71,7 +71,7 @@ test('the scrubber walks every stage, the equations carry numbers and the log|de
     return s.size;
   });
   assert.ok(shades > 20, `the map has ${shades} shades`);
-  assert.match(await text(page, 'sum-logdet'), /from -?\d+\.\d\d to -?\d+\.\d\d, mean -?\d+\.\d\d/);
+  assert.match(await text(page, 'sum-logdet'), /from -?\d+\.\d\d \(lightest\) to -?\d+\.\d\d \(darkest\), mean -?\d+\.\d\d/);
 
   // Reverse: the chosen colour's posterior samples from the output back to x.
   await page.check('#cp-reverse');

@@ -100,7 +100,7 @@ export class CouplingPanel {
     const c = this.slice(this.view.points, this.stage());
     let best = 0, bd = Infinity;
     for (let i = 0; i < c.length / 2; i++) { const d = (f.px(c[2 * i]) - px) ** 2 + (f.py(c[2 * i + 1]) - py) ** 2; if (d < bd) { bd = d; best = i; } }
-    if (best !== this.row) { this.row = best; this.draw(); this.fetchBlock(); }
+    if (best !== this.row) { this.row = best; this.draw(); this.drawHeat(); this.fetchBlock(); }
   }
 
   /** Block b's live values on the chosen test point: the block just passed (block 1 at stage 0). */
@@ -117,23 +117,30 @@ export class CouplingPanel {
       + `${tr('v1', b.v1, 'u1 \u2299 exp(s2) + t2')}${tr('\u015d1', b.s1_raw, 'net1(v1)')}${tr('s1', b.s1, 'a(\u015d1)')}${tr('t1', b.t1, 'net1(v1)')}${tr('v2', b.v2, 'u2 \u2299 exp(s1) + t1')}</tbody></table></div>`;
   }
 
-  /** log|det J| over the x plane: red where the map expands volume, blue where it contracts. */
+  /** log|det J| over the x plane, light to dark from its least to its greatest value, with the scale under it. */
   drawHeat() {
-    const cv = $('cv-logdet'), ctx = cv.getContext('2d'), d = this.view.logdet, w = cv.width, h = cv.width;
-    const top = Math.max(1e-6, ...Array.from(d, Math.abs).filter(Number.isFinite));
+    const cv = $('cv-logdet'), ctx = cv.getContext('2d'), d = this.view.logdet, w = cv.width;
+    const vals = Array.from(d).filter(Number.isFinite);
+    const lo = Math.min(...vals), hi = Math.max(...vals), span = Math.max(1e-6, hi - lo);
+    const STOPS = [[255, 247, 188], [236, 112, 20], [102, 37, 6]];
+    const col = (t) => { const u = Math.min(1.999, Math.max(0, 2 * t)), i = Math.floor(u), f = u - i; return STOPS[i].map((a, j) => Math.round(a + f * (STOPS[i + 1][j] - a))); };
     const img = new ImageData(HEAT, HEAT);
-    const col = (t) => (t >= 0 ? [255, 255 * (1 - t), 255 * (1 - t)] : [255 * (1 + t), 255 * (1 + t), 255]);
-    d.forEach((v, i) => img.data.set([...col(Number.isFinite(v) ? v / top : 0), 255], 4 * i));
+    d.forEach((v, i) => img.data.set(Number.isFinite(v) ? [...col((v - lo) / span), 255] : [255, 255, 255, 255], 4 * i));
     const off = new OffscreenCanvas(HEAT, HEAT);
     off.getContext('2d').putImageData(img, 0, 0);
-    ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, cv.width, cv.height);
-    ctx.imageSmoothingEnabled = false; ctx.drawImage(off, 0, 0, w, h);
-    // The colour scale under the map.
-    for (let i = 0; i < w; i++) { ctx.fillStyle = `rgb(${col(2 * i / (w - 1) - 1)})`; ctx.fillRect(i, h + 4, 1, 12); }
-    ctx.fillStyle = '#333'; ctx.font = '12px system-ui'; ctx.textAlign = 'center';
-    [[-top, 12], [0, w / 2], [top, w - 14]].forEach(([v, at]) => ctx.fillText(v.toFixed(2), at, h + 30));
+    ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, w, cv.height);
+    ctx.imageSmoothingEnabled = false; ctx.drawImage(off, 0, 0, w, w);
+    for (let i = 0; i < w; i++) { ctx.fillStyle = `rgb(${col(i / (w - 1))})`; ctx.fillRect(i, w + 4, 1, 12); }
+    ctx.fillStyle = '#333'; ctx.font = '12px system-ui';
+    [[lo, 'left', 0], [(lo + hi) / 2, 'center', w / 2], [hi, 'right', w]].forEach(([v, a, at]) => { ctx.textAlign = a; ctx.fillText(v.toFixed(2), at, w + 30); });
     ctx.textAlign = 'start';
-    const vals = Array.from(d).filter(Number.isFinite), mean = vals.reduce((a, b) => a + b, 0) / vals.length;
-    $('sum-logdet').textContent = `log|det J| of the whole forward map over the x plane (padding at zero), ${HEAT} by ${HEAT} cells: from ${Math.min(...vals).toFixed(2)} to ${Math.max(...vals).toFixed(2)}, mean ${mean.toFixed(2)}; the scale runs from ${(-top).toFixed(2)} (blue: the map shrinks volume) to ${top.toFixed(2)} (red: it expands).`;
+    // The axes of the x plane, and the chosen test point.
+    const [xlo, xhi] = this.state.problem.extent, px = (x) => (x - xlo) / (xhi - xlo) * w, p = this.state.testSet.points;
+    ctx.strokeStyle = 'rgba(0,0,0,0.35)'; ctx.lineWidth = 1; ctx.beginPath();
+    ctx.moveTo(px(0), 0); ctx.lineTo(px(0), w); ctx.moveTo(0, w - px(0)); ctx.lineTo(w, w - px(0)); ctx.stroke();
+    ctx.strokeStyle = '#000'; ctx.lineWidth = 2; ctx.beginPath(); ctx.arc(px(p[2 * this.row]), w - px(p[2 * this.row + 1]), 6, 0, 7); ctx.stroke();
+    const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
+    $('sum-logdet').textContent = `log|det J| of the whole forward map over the x plane (padding at zero), ${HEAT} by ${HEAT} cells: from ${lo.toFixed(2)} (lightest) to ${hi.toFixed(2)} (darkest), mean ${mean.toFixed(2)}`
+      + `; above 0 the map expands volume there, below 0 it shrinks it.`;
   }
 }
