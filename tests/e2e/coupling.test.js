@@ -88,6 +88,12 @@ test('the scrubber walks every stage, the equations carry numbers and the log|de
     await page.waitForTimeout(300);
     await page.locator('#coupling').screenshot({ path: process.env.COUPLING_SHOT });
   }
+  // On a phone's width the panel, its equations included, fits.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.locator('#cp-eq').scrollIntoViewIfNeeded();
+  const past = await page.evaluate(() => [...document.querySelectorAll('#coupling, #coupling *')]
+    .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).map((e) => `${e.tagName}#${e.id}`));
+  assert.deepEqual(past, [], 'nothing of the panel past 360 px');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -17,7 +17,7 @@ export class CouplingPanel {
     this.clear();
     this.range = $('cp-stage');
     this.range.oninput = () => { this.draw(); this.fetchBlock(); };
-    $('cp-reverse').onchange = () => this.draw();
+    $('cp-reverse').onchange = () => { this.draw(); this.fetchBlock(); };
     $('cv-coupling').onpointermove = (e) => this.pick(e);
     new IntersectionObserver((es) => { this.seen = es.some((e) => e.isIntersecting); if (this.seen) this.refresh(); }).observe($('coupling'));
   }
