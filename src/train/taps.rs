@@ -56,8 +56,8 @@ impl<T: Real> Trainer<T> {
         Ok(self.net.inverse_taps(self.sampling_weights(), &input, n))
     }
 
-    /// Block `block`'s live values on point `row` of `x`, padded as in
-    /// [`Trainer::forward_taps`].
+    /// Block `block`'s (0-based) live values on point `row` of `x`,
+    /// padded as in [`Trainer::forward_taps`].
     pub fn block_trace(
         &self,
         x: &[T],
@@ -65,10 +65,11 @@ impl<T: Real> Trainer<T> {
         block: usize,
         row: usize,
     ) -> Option<BlockTrace<T>> {
-        let taps = self.forward_taps(x, padding);
-        let u = taps.stages.get(2 * block)?;
+        let input = self.padded(x, padding);
+        let rows = x.len() / self.cfg.ndim_x;
         self.net
-            .block_trace(self.sampling_weights(), block, u, taps.rows, row)
+            .traced_taps(self.sampling_weights(), &input, rows, Some((block, row)))
+            .1
     }
 
     /// log|det J_f| of the whole forward map with the padding at zero, at

@@ -2,7 +2,6 @@
 //! block's equations.
 
 use super::{CouplingBlock, CouplingCache, SOFT_CLAMP_SLOPE};
-use crate::inn::Invertible;
 use crate::linalg::Real;
 
 /// One forward pass of a block on one point, sub-step by sub-step:
@@ -39,17 +38,14 @@ pub struct BlockTrace<T> {
 }
 
 impl CouplingBlock {
-    /// The trace of row `row` of a forward pass over the batch `u`.
-    pub(crate) fn trace<T: Real>(
+    /// The trace of row `row` of the forward pass that filled `c`, whose
+    /// log|det J| per row is `logdet`.
+    pub(crate) fn read_trace<T: Real>(
         &self,
-        p: &[T],
-        u: &[T],
-        rows: usize,
+        c: &CouplingCache<T>,
+        logdet: &[T],
         row: usize,
     ) -> BlockTrace<T> {
-        let mut c = CouplingCache::default();
-        let (mut v, mut ld) = (vec![T::zero(); u.len()], vec![T::zero(); rows]);
-        self.forward(p, u, rows, &mut v, &mut ld, &mut c);
         let (d1, d2) = (self.d1, self.d2);
         let pick = |m: &[T], d: usize| m[row * d..(row + 1) * d].to_vec();
         let (r2, r1) = (pick(c.net2.output(), 2 * d1), pick(c.net1.output(), 2 * d2));
@@ -65,7 +61,7 @@ impl CouplingBlock {
             s1_raw: r1[..d2].to_vec(),
             t1: r1[d2..].to_vec(),
             v2: pick(&c.v2, d2),
-            logdet: ld[row],
+            logdet: logdet[row],
             clamp: self.clamp,
         }
     }

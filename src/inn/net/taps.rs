@@ -47,29 +47,40 @@ impl InvertibleNet {
     /// The forward pass of `x` (`rows x dim`), stage by stage: bit for bit
     /// the pass of [`Invertible::forward`].
     pub fn forward_taps<T: Real>(&self, p: &[T], x: &[T], rows: usize) -> Taps<T> {
+        self.traced_taps(p, x, rows, None).0
+    }
+
+    /// [`InvertibleNet::forward_taps`], with the live values of block
+    /// `block` (0-based) on row `row`, if both exist.
+    pub fn traced_taps<T: Real>(
+        &self,
+        p: &[T],
+        x: &[T],
+        rows: usize,
+        trace: Option<(usize, usize)>,
+    ) -> (Taps<T>, Option<BlockTrace<T>>) {
         let mut stages = vec![x.to_vec()];
         let mut block_logdets = Vec::with_capacity(self.blocks.len());
-        for (block, perm) in self.blocks.iter().zip(&self.perms) {
+        let mut traced = None;
+        for (k, (block, perm)) in self.blocks.iter().zip(&self.perms).enumerate() {
             let (mut after, mut ld) = (vec![T::zero(); x.len()], vec![T::zero(); rows]);
+            let mut cache = CouplingCache::default();
             let last = stages.last().expect("stage 0");
-            block.forward(
-                p,
-                last,
-                rows,
-                &mut after,
-                &mut ld,
-                &mut CouplingCache::default(),
-            );
+            block.forward(p, last, rows, &mut after, &mut ld, &mut cache);
+            if let Some((_, row)) = trace.filter(|&(b, row)| b == k && row < rows) {
+                traced = Some(block.read_trace(&cache, &ld, row));
+            }
             let mut permuted = vec![T::zero(); x.len()];
             perm.forward(p, &after, rows, &mut permuted, &mut ld, &mut ());
             stages.extend([after, permuted]);
             block_logdets.push(ld);
         }
-        Taps {
+        let taps = Taps {
             rows,
             stages,
             block_logdets,
-        }
+        };
+        (taps, traced)
     }
 
     /// The inverse pass of `y` (`rows x dim`, an output [z, pad, y]), stage
@@ -123,20 +134,5 @@ impl InvertibleNet {
             out.push(at);
         }
         out
-    }
-
-    /// The live values of block `block` (0-based) on row `row` of its input
-    /// batch `u` (`rows x dim`, the stage before it), from a pass over the
-    /// whole batch, so that they are the bits of that pass.
-    pub fn block_trace<T: Real>(
-        &self,
-        p: &[T],
-        block: usize,
-        u: &[T],
-        rows: usize,
-        row: usize,
-    ) -> Option<BlockTrace<T>> {
-        let b = self.blocks.get(block)?;
-        (row < rows).then(|| b.trace(p, u, rows, row))
     }
 }
