@@ -12,6 +12,9 @@ use super::{Invertible, Scratch};
 use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
 use crate::nn::{Mlp, MlpCache};
 
+mod trace;
+pub use trace::BlockTrace;
+
 /// FrEIA's constant for 2/pi in the soft clamp.
 pub const SOFT_CLAMP_SLOPE: f64 = 0.636;
 

@@ -9,8 +9,8 @@ mod coupling;
 mod net;
 mod permute;
 
-pub use coupling::{CouplingBlock, CouplingCache, SOFT_CLAMP_SLOPE};
-pub use net::{InvertibleNet, NetCache, RoundTrip};
+pub use coupling::{BlockTrace, CouplingBlock, CouplingCache, SOFT_CLAMP_SLOPE};
+pub use net::{InvertibleNet, NetCache, RoundTrip, Taps};
 pub use permute::Permutation;
 
 use crate::linalg::Real;

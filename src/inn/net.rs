@@ -4,6 +4,9 @@
 use super::{CouplingBlock, CouplingCache, Invertible, Permutation, Scratch};
 use crate::linalg::{ensure_len, Real};
 
+mod taps;
+pub use taps::Taps;
+
 /// `f = P_k . C_k . ... . P_1 . C_1` on `dim` channels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvertibleNet {

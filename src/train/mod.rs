@@ -13,6 +13,7 @@ mod objective;
 mod sampling;
 mod schedule;
 pub mod split;
+mod taps;
 
 use crate::config::ValidConfig;
 use crate::error::Error;
@@ -26,6 +27,7 @@ use objective::Workspace;
 use sampling::SampleWorkspace;
 
 pub use sampling::SampleNoise;
+pub use taps::Padding;
 
 /// The value of each loss term in one step, weights included (L_x also
 /// includes its ramp); `total` is their sum.

@@ -6,6 +6,7 @@
 use super::batch::noisy_target;
 use super::schedule::sampling_weights;
 use super::Trainer;
+use crate::config::ValidConfig;
 use crate::error::Error;
 use crate::inn::{Invertible, NetCache};
 use crate::linalg::{copy_cols, ensure_len, paste_cols, Real};
@@ -45,31 +46,12 @@ impl<T: Real> Trainer<T> {
         noise: SampleNoise,
     ) -> Result<Vec<T>, Error> {
         self.problem.check_y(y_star)?;
-        if !(noise.0.is_finite() && (0.0..=1.0).contains(&noise.0)) {
-            return Err(Error::InvalidArgument(format!(
-                "sample noise must be in [0, 1], got {}",
-                noise.0
-            )));
-        }
-        let (dim, nz, ny, nx) = (
-            self.cfg.ndim_tot,
-            self.cfg.ndim_z,
-            self.cfg.ndim_y,
-            self.cfg.ndim_x,
-        );
-        let mut rng = Rng::new(seed);
-        let mut y = vec![T::zero(); ny];
-        for (to, v) in y.iter_mut().zip(y_star) {
-            *to = T::of(*v);
-        }
+        let (dim, nx) = (self.cfg.ndim_tot, self.cfg.ndim_x);
         let sw = &mut self.sample_ws;
         ensure_len(&mut sw.input, n * dim);
         ensure_len(&mut sw.output, n * dim);
         ensure_len(&mut sw.logdet, n);
-        let (pad, yn) = (self.cfg.pad_noise * noise.0, self.cfg.y_noise * noise.0);
-        for row in sw.input.chunks_exact_mut(dim) {
-            noisy_target(&mut rng, row, &y, nz, pad, yn);
-        }
+        posterior_inputs(&self.cfg, y_star, seed, noise, &mut sw.input)?;
         let weights = sampling_weights(&self.cfg, &self.averaged, &self.params);
         self.net.inverse(
             weights,
@@ -115,8 +97,7 @@ impl<T: Real> Trainer<T> {
         ensure_len(&mut sw.input, n * dim);
         ensure_len(&mut sw.output, n * dim);
         ensure_len(&mut sw.logdet, n);
-        Rng::new(seed).fill_normal(&mut sw.input, self.cfg.pad_noise);
-        paste_cols(x, nx, &mut sw.input, dim, 0);
+        padded_points(&self.cfg, x, seed, self.cfg.pad_noise, &mut sw.input);
         let weights = sampling_weights(&self.cfg, &self.averaged, &self.params);
         self.net.forward(
             weights,
@@ -132,4 +113,46 @@ impl<T: Real> Trainer<T> {
         copy_cols(&sw.output, dim, dim - ny, own_y, &mut y);
         (z, y)
     }
+}
+
+/// The inputs [z ~ N(0, I), pad, y* noisy] of posterior sampling, one row
+/// of `input` (`n x ndim_tot`) each, drawn from `seed`; `noise` scales the
+/// training noise on the padding and y* (within [0, 1]).
+pub(super) fn posterior_inputs<T: Real>(
+    cfg: &ValidConfig,
+    y_star: &[f64],
+    seed: u64,
+    noise: SampleNoise,
+    input: &mut [T],
+) -> Result<(), Error> {
+    if !(noise.0.is_finite() && (0.0..=1.0).contains(&noise.0)) {
+        return Err(Error::InvalidArgument(format!(
+            "sample noise must be in [0, 1], got {}",
+            noise.0
+        )));
+    }
+    let mut rng = Rng::new(seed);
+    let mut y = vec![T::zero(); cfg.ndim_y];
+    for (to, v) in y.iter_mut().zip(y_star) {
+        *to = T::of(*v);
+    }
+    let (pad, yn) = (cfg.pad_noise * noise.0, cfg.y_noise * noise.0);
+    for row in input.chunks_exact_mut(cfg.ndim_tot) {
+        noisy_target(&mut rng, row, &y, cfg.ndim_z, pad, yn);
+    }
+    Ok(())
+}
+
+/// Points `x` (`ndim_x` each) padded to `ndim_tot` with noise of std `pad`
+/// drawn from `seed` (the training noise, as the forward pass of given
+/// points uses; 0: padding at zero), into `input`.
+pub(super) fn padded_points<T: Real>(
+    cfg: &ValidConfig,
+    x: &[T],
+    seed: u64,
+    pad: f64,
+    input: &mut [T],
+) {
+    Rng::new(seed).fill_normal(input, pad);
+    paste_cols(x, cfg.ndim_x, input, cfg.ndim_tot, 0);
 }

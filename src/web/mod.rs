@@ -3,6 +3,7 @@
 //! core. Data crosses as flat `Float32Array`s.
 
 mod arm;
+mod coupling;
 mod methods;
 mod methods_text;
 mod page;

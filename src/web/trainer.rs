@@ -131,6 +131,9 @@ impl WasmTrainer {
     }
 }
 
+/// Seed of the padding noise in the forward pass of the test points.
+pub(super) const FORWARD_SEED: u64 = 99;
+
 /// Prior points, and forward passes of each with fresh padding, behind
 /// the page's sentence on what each latent dimension carries.
 const ROLE_POINTS: usize = 500;
@@ -265,7 +268,7 @@ impl WasmTrainer {
     /// The forward pass on points (x0, x1 pairs) with the training noise on
     /// the padding: z (`n x nZ`) followed by the predicted y (`n x nLabels`).
     pub fn forward(&mut self, points: &[f32]) -> Float32Array {
-        let (z, y) = self.inner.forward_points(points, 99);
+        let (z, y) = self.inner.forward_points(points, FORWARD_SEED);
         let mut out = z;
         out.extend(y);
         Float32Array::from(out.as_slice())

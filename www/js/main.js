@@ -15,6 +15,7 @@ import { installApi } from './api.js';
 import { isArmLink, startArm } from './arm.js';
 import { MethodsPanel } from './methods-panel.js';
 import { embedMode } from './embed.js';
+import { CouplingPanel } from './views/coupling.js';
 
 const ABC_SAMPLES = 1000;
 // Seeds of the reference panels: the exact samples and the exact sets
@@ -31,6 +32,8 @@ let training = null;
 let views = null;
 /** The line-up beside the INN (MCMC and the networks of the methods worker). */
 let methods = null;
+/** The coupling layers opened up. */
+let coupling = null;
 /** Training seconds behind the INN's latest scores. */
 let innTrainedS = 0;
 /** Sets the controls from the link. */
@@ -39,6 +42,7 @@ let showControls = null;
 /** Asks the worker for posterior samples of what is observed. */
 function observe() {
   training.view({ label: state.label, n: VIEW_SAMPLES, noise: state.noise });
+  coupling.refresh();
 }
 
 /** Runs ABC for the observed label; its result shows if the label is still observed. */
@@ -65,6 +69,7 @@ function reset() {
   // A drawn mixture (its link text) replaces the label map's modes.
   state.setLabels(link.state.values.mix || link.state.config.labels);
   views.clear();
+  coupling.clear();
   training.start(link.state.hash, state.testSet.points);
   observe();
   views.showProblem(pickLabel);
@@ -111,7 +116,7 @@ const fromTraining = {
   running(on) { showRunning(on); views.statusLine(); },
   ready(m) { views.statusLine(); views.describeBar(m); },
   losses() { views.mark('losses'); },
-  snapshot(m) { views.snapshot = m; views.mark('forward', 'latent', 'posterior'); },
+  snapshot(m) { views.snapshot = m; views.mark('forward', 'latent', 'posterior'); coupling.refresh(); },
   scores(m) {
     views.evaluation = m.evaluation;
     innTrainedS = m.trainedMs / 1000;
@@ -194,6 +199,7 @@ async function main() {
   state = new PageState(wasm);
   training = new Training(lossNames, fromTraining);
   views = new Views(wasm, state, training);
+  coupling = new CouplingPanel((type, payload) => training.request(type, payload), state);
   methods = new MethodsPanel(wasm, state, { link: () => link.state, change, otherCosts });
   new MixEditor(document.getElementById('cv-data'), wasm, state, { link: () => link.state, change });
   showControls = wire(wasm, actions);

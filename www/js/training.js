@@ -127,5 +127,7 @@ const HANDLERS = {
   model(m) { this.on.model(m); },
   samples(m) { this.answer(m); },
   abc(m) { this.answer(m); },
+  coupling(m) { this.answer(m); },
+  couplingBlock(m) { this.answer(m); },
   error(m) { this.on.notice(`Error: ${m.message}`); },
 };
