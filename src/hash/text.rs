@@ -61,8 +61,9 @@ pub(super) fn pairs(hash: &str, notices: &mut Vec<String>) -> Vec<(String, Strin
         } else {
             percent_decode(k)
         };
-        let v = if v.len() > 4 * MAX_VALUE_LEN {
-            v[..v.floor_char_boundary(4 * MAX_VALUE_LEN)].to_string() + "\u{2026}"
+        let cap = super::page_keys::value_cap(&k).unwrap_or(4 * MAX_VALUE_LEN);
+        let v = if v.len() > cap {
+            v[..v.floor_char_boundary(cap)].to_string() + "\u{2026}"
         } else {
             percent_decode(v)
         };
