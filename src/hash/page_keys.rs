@@ -25,7 +25,7 @@ pub const MAX_PROMPT: usize = 160;
 /// The controls and panels a link may hide besides the settings (which go
 /// by their keys and sit in `settings`): name, what it is, and the panel it
 /// sits in ("" for none).
-pub const CONTROLS: [(&str, &str, &str); 32] = [
+pub const CONTROLS: [(&str, &str, &str); 33] = [
     ("intro", "Introduction", ""),
     ("toolbar", "Toolbar", ""),
     ("train", "Train button", "toolbar"),
@@ -53,6 +53,7 @@ pub const CONTROLS: [(&str, &str, &str); 32] = [
     ("cost", "Cost chart", "posterior"),
     ("losses", "Loss chart", ""),
     ("settings", "Settings panel", ""),
+    ("model", "Model file", "settings"),
     ("maker", "Lesson-link maker", ""),
     ("arm-abc", "Arm: ABC", ""),
     ("arm-mcmc", "Arm: MCMC", ""),
