@@ -25,7 +25,7 @@ use crate::config::{
     expand, setting, Kind, Preset, Setting, Value, ENGINE, LINK_VERSION, SETTINGS,
 };
 pub use crate::config::{PageState, MAX_SEED};
-pub use page_keys::{controls_json, is_page_key, read_link, Page};
+pub use page_keys::{change_link, controls_json, is_page_key, read_link, Page};
 use text::excerpt;
 pub use text::MAX_PAIRS;
 

@@ -122,19 +122,16 @@ fn known(name: &str) -> Option<&'static str> {
 }
 
 /// What a step that shows `show` hides: every name that is not shown, is
-/// not in a shown panel and holds no shown control; a control inside a
-/// hidden panel is not listed, the panel hides it.
+/// not in a shown panel and holds no shown control.
 pub fn hidden_except(show: &[&str]) -> Vec<&'static str> {
     let shown = |n: &str, parent: &str| {
         show.contains(&n)
             || show.contains(&parent)
             || names().any(|(c, p)| p == n && show.contains(&c))
     };
-    let hidden: Vec<_> = names().filter(|&(n, p)| !shown(n, p)).collect();
-    hidden
-        .iter()
-        .filter(|(_, p)| !hidden.iter().any(|(h, _)| h == p))
-        .map(|&(n, _)| n)
+    names()
+        .filter(|&(n, p)| !shown(n, p))
+        .map(|(n, _)| n)
         .collect()
 }
 
@@ -340,6 +337,16 @@ pub fn read_link(hash: &str) -> (PageState, Page, Vec<String>) {
             page.colour = read_page(&implied, &state, &mut Vec::new()).colour;
         }
     }
+    (state, page, notices)
+}
+
+/// A link with one setting changed (as [`with_setting`](super::with_setting)),
+/// read as [`read_link`] reads it first: a bare lesson link keeps its
+/// step's settings. The notices are the change's.
+pub fn change_link(hash: &str, key: &str, value: &str) -> (PageState, Page, Vec<String>) {
+    let (state, page, _) = read_link(hash);
+    let full = format!("{}&{}", super::to_hash(&state), page.hash);
+    let (state, notices) = super::with_setting(&full, key, value);
     (state, page, notices)
 }
 

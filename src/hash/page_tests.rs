@@ -67,9 +67,9 @@ fn a_step_hides_what_it_does_not_show_and_no_more() {
     ] {
         assert!(hidden.contains(&n), "{n} shown: {hidden:?}");
     }
-    // A control inside a hidden panel is hidden by its panel, not listed.
-    let hidden = hidden_except(&["data"]);
-    assert!(hidden.contains(&"settings") && !hidden.contains(&"lr") && !hidden.contains(&"abc"));
+    // A shown panel shows what it holds.
+    let hidden = hidden_except(&["data", "posterior"]);
+    assert!(hidden.contains(&"settings") && hidden.contains(&"lr") && !hidden.contains(&"abc"));
 }
 
 #[test]
@@ -101,6 +101,20 @@ fn page_keys_are_not_settings_and_leave_the_run_alone() {
     let (_, again, notes) = read_link(&format!("{}&{}", to_hash(&t), page.hash));
     assert!(notes.is_empty(), "{notes:?}");
     assert_eq!(again, page);
+}
+
+#[test]
+fn a_setting_changed_on_a_bare_lesson_link_keeps_the_step_s_settings() {
+    let (state, page, notes) = change_link("#lesson=tour&step=9", "target", "0.5,0.5");
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(
+        (state.preset, state.config.problem),
+        (Preset::Arm, ProblemKind::Arm)
+    );
+    assert_eq!(state.target, [0.5, 0.5]);
+    assert_eq!(page.hash, "lesson=tour&step=9");
+    let (_, _, notes) = change_link("lesson=tour&step=3&lr=-1", "abc_eps", "0.3");
+    assert!(notes.is_empty(), "only the change's notices: {notes:?}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use super::labelled_problem;
 use crate::config::SETTINGS;
-use crate::hash::{read_link, to_hash, with_setting, Page, PageState};
+use crate::hash::{change_link, read_link, to_hash, Page, PageState};
 use crate::rng::Rng;
 use js_sys::Float32Array;
 use serde_json::json;
@@ -42,8 +42,8 @@ pub fn parse_link(hash: &str) -> String {
 /// The link with one setting changed, in the same shape as [`parse_link`].
 #[wasm_bindgen(js_name = withSetting)]
 pub fn with_setting_link(hash: &str, key: &str, value: &str) -> String {
-    let (state, notices) = with_setting(hash, key, value);
-    link_json(&state, &read_link(hash).1, &notices)
+    let (state, page, notices) = change_link(hash, key, value);
+    link_json(&state, &page, &notices)
 }
 
 /// The controls a link's `hide` may name, as JSON `[{name, label, parent}]`.

@@ -109,6 +109,8 @@ test('Previous, Next and the arrow keys move through the lesson and the link fol
 test('the last step does not go past the end, and the arm step leads back to the mixture', async () => {
   const { page, errors, context } = await open('#lesson=tour&step=9', { arm: true });
   assert.ok(await page.locator('#cv-arm').isVisible());
+  // The arm's link, as its target is written into it, keeps the step's preset.
+  assert.match(await hash(page), /preset=arm&.*lesson=tour&step=9/);
   await page.click('#lesson-next');
   await page.waitForFunction(() => window.innLesson?.page()?.lesson?.step === 10 && document.getElementById('cell-mcmc'), null, { timeout: 30000 });
   assert.ok(await page.locator('#lesson-next').isDisabled(), 'no step after the last');

@@ -10,22 +10,28 @@ let current = null;
 let revealed = false;
 let onReveal = () => {};
 
-/** The elements a control's name stands for: marked ones, a method's cell
- * and checkbox, a setting's row. */
-function elements(name) {
-  const out = [...document.querySelectorAll(`[data-name~="${name}"]`)];
+/** The elements built for a control: a method's cell and checkbox, a
+ * setting's row. */
+function built(name) {
   const box = document.querySelector(`#method-picker [data-method="${name}"]`);
-  out.push($(`cell-${name}`), box?.closest('label'), $(`set-${name}`)?.closest('.setting'));
-  return out.filter(Boolean);
+  return [$(`cell-${name}`), box?.closest('label'), $(`set-${name}`)?.closest('.setting')].filter(Boolean);
 }
 
-/** Hides what the link hides and what waits for Reveal; a settings group
+/** The elements that stand for a control alone: those the markup names
+ * by it (not the captions shared with others) and those built for it. */
+const elements = (name) => [...document.querySelectorAll(`[data-name="${name}"]`), ...built(name)];
+
+/** Hides what the link hides and what waits for Reveal: an element the
+ * markup names goes when every control it names does; a settings group
  * whose every row is hidden goes too. */
 function apply() {
   for (const e of document.querySelectorAll('[data-off]')) delete e.dataset.off;
   if (!current) return;
-  const off = [...current.hide, ...(revealed ? [] : current.lesson?.reveal ?? [])];
-  for (const n of off) for (const e of elements(n)) e.dataset.off = '';
+  const off = new Set([...current.hide, ...(revealed ? [] : current.lesson?.reveal ?? [])]);
+  for (const e of document.querySelectorAll('[data-name]')) {
+    if (e.dataset.name.split(' ').every((n) => off.has(n))) e.dataset.off = '';
+  }
+  for (const n of off) for (const e of built(n)) e.dataset.off = '';
   for (const f of document.querySelectorAll('#settings-grid fieldset')) {
     if (!f.querySelector('.setting:not([data-off])')) f.dataset.off = '';
   }
