@@ -166,3 +166,28 @@ test('a bad lesson, step or control name gives a notice and the rest of the link
     await context.close();
   }
 });
+
+test('at 360 x 740 a lesson step and the open lesson-link maker fit the width', async () => {
+  for (const [h, open_] of [['#lesson=tour&step=8', false], ['#preset=fast&labels=some&seed=1', true]]) {
+    const { page, errors, context } = await open(h);
+    await page.setViewportSize({ width: 360, height: 740 });
+    if (open_) {
+      await page.click('#maker summary');
+      await page.click('#maker-hide details summary');
+      await page.fill('#maker-prompt', 'A long line of prompt for the class, to see that it wraps on a phone');
+    }
+    const o = await page.evaluate(() => {
+      const w = document.documentElement.clientWidth;
+      const out = [];
+      for (const e of document.querySelectorAll('body *')) {
+        const r = e.getBoundingClientRect();
+        if ((r.width || r.height) && (r.right > w + 0.5 || r.left < -0.5)) out.push(`${e.tagName.toLowerCase()}#${e.id}.${e.className}`);
+      }
+      return { scrollWidth: document.documentElement.scrollWidth, out: out.slice(0, 20) };
+    });
+    assert.ok(o.scrollWidth <= 360, `${h}: page is ${o.scrollWidth} px wide`);
+    assert.deepEqual(o.out, [], `${h}: no element past the width`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
