@@ -7,13 +7,14 @@
 //!
 //! A lesson step's link pairs apply where the link gives none of its own:
 //! its page keys always, its settings only to a link that names no preset
-//! (a bare `#lesson=tour&step=4`). The page's written link keeps only what
-//! the link gave, so a step's implied values are not copied into it.
+//! (a bare `#lesson=tour&step=4`, read in the newest link version). The
+//! page's written link keeps only what the link gave, so a step's implied
+//! values are not copied into it.
 
 use super::lesson::{steps, Step, LESSONS};
 use super::text::{excerpt, pairs};
 use super::{parse_hash, PageState};
-use crate::config::SETTINGS;
+use crate::config::{LINK_VERSION, SETTINGS};
 use serde::Serialize;
 
 /// The display keys.
@@ -319,6 +320,10 @@ pub fn read_link(hash: &str) -> (PageState, Page, Vec<String>) {
     };
     let step = read_lesson(get("lesson"), get("step"), &mut Vec::new()).map(|(_, i, t)| &t[i]);
     if let Some(s) = step {
+        // A bare lesson link means this page's lesson: the newest values.
+        if !has("v") && !has("preset") {
+            full = format!("{full}&v={LINK_VERSION}");
+        }
         for pair in s.link.split('&') {
             let key = pair.split('=').next().unwrap_or("");
             if !has(key) && (is_page_key(key) || !has("preset")) {

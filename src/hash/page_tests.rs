@@ -1,7 +1,7 @@
 use super::lesson::TOUR;
 use super::page_keys::{hidden_except, names, MAX_PROMPT};
 use super::*;
-use crate::config::Preset;
+use crate::config::{Preset, LINK_VERSION};
 use crate::problem::ProblemKind;
 
 fn known(n: &str) -> bool {
@@ -21,7 +21,7 @@ fn every_step_of_the_tour_loads_from_its_link_without_a_notice() {
         );
         assert_eq!(page.hash, format!("lesson=tour&step={step}"));
         // The step's settings are those of its link.
-        let (direct, direct_notes) = parse_hash(s.link);
+        let (direct, direct_notes) = parse_hash(&format!("v={LINK_VERSION}&{}", s.link));
         assert!(direct_notes.is_empty(), "step {step}: {direct_notes:?}");
         assert_eq!(state, direct, "step {step}");
         // What it shows and reveals are controls the page knows, and what
