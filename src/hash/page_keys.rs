@@ -219,7 +219,8 @@ fn read_prompt(v: &str, notices: &mut Vec<String>) -> Option<String> {
         notices.push(format!("prompt was cut to {MAX_PROMPT} characters"));
     }
     let cut: String = clean.chars().take(MAX_PROMPT).collect();
-    (!cut.is_empty()).then_some(cut)
+    let cut = cut.trim_end();
+    (!cut.is_empty()).then(|| cut.to_string())
 }
 
 fn read_colour(v: &str, n_labels: usize, notices: &mut Vec<String>) -> Option<usize> {
@@ -306,7 +307,7 @@ fn read_page(pairs: &[(String, String)], state: &PageState, notices: &mut Vec<St
 /// Reads a link: its settings (as [`parse_hash`]), its page keys, and the
 /// notices of both. A lesson step's link fills in what the link leaves out
 /// (see the module's notes), and its `show` list hides every other control
-/// unless the link says what to hide.
+/// unless the link names controls to hide.
 pub fn read_link(hash: &str) -> (PageState, Page, Vec<String>) {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
     let given = pairs(hash, &mut Vec::new());
@@ -333,11 +334,13 @@ pub fn read_link(hash: &str) -> (PageState, Page, Vec<String>) {
     }
     let (state, mut notices) = parse_hash(&full);
     let mut page = read_page(&given, &state, &mut notices);
+    // What the link gave (and checked) wins over the step's; what it gave
+    // that was dropped leaves the step's, as the written link will.
     if let Some(s) = step {
-        if !has("hide") {
+        if page.hide.is_empty() {
             page.hide = hidden_except(s.show);
         }
-        if !has("colour") {
+        if page.colour.is_none() {
             let implied = pairs(s.link, &mut Vec::new());
             page.colour = read_page(&implied, &state, &mut Vec::new()).colour;
         }

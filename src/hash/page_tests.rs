@@ -187,3 +187,51 @@ fn a_prompt_is_decoded_cleaned_capped_and_written_back_the_same() {
     assert_eq!(page.prompt.as_deref(), Some("evil"));
     assert_eq!(read_link("prompt=%20").1.prompt, None);
 }
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngSeed};
+
+    /// Any value of a page key: names, numbers, escapes, controls, long runs.
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z_,-]{0,40}",
+            "-?[0-9]{1,25}",
+            "(%[0-9A-Fa-f]{2}|%|[ -~]|\u{202e}|\u{0}|\u{e9}){0,300}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(Config {
+            cases: 20_000,
+            rng_seed: RngSeed::Fixed(2026),
+            failure_persistence: None,
+            ..Config::default()
+        })]
+
+        #[test]
+        fn page_keys_never_panic_and_what_is_written_reads_back(
+            lesson in prop_oneof![Just("tour".to_string()), value()],
+            step in value(),
+            hide in value(),
+            prompt in value(),
+            colour in value(),
+        ) {
+            let link = format!("lesson={lesson}&step={step}&hide={hide}&prompt={prompt}&colour={colour}&ui=min");
+            let (state, page, notes) = read_link(&link);
+            prop_assert!(state.config.check().is_ok());
+            for n in &notes {
+                prop_assert!(n.chars().count() < 400 && !n.chars().any(char::is_control), "{n:?}");
+            }
+            if let Some(p) = &page.prompt {
+                prop_assert!(p.chars().count() <= MAX_PROMPT && !p.chars().any(char::is_control));
+            }
+            prop_assert!(page.hide.iter().all(|n| known(n)));
+            // The page's written keys read back to the same page, without a notice.
+            let (_, again, more) = read_link(&format!("{}&{}", to_hash(&state), page.hash));
+            prop_assert!(more.is_empty(), "{link:?}: {more:?}");
+            prop_assert_eq!(again, page);
+        }
+    }
+}
