@@ -14,6 +14,10 @@
 //! Links are input from strangers, so notices quote at most a short,
 //! printable excerpt of what was given, and the page shows them as text.
 
+mod lesson;
+mod page_keys;
+#[cfg(test)]
+mod page_tests;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -22,6 +26,7 @@ use crate::config::{
     expand, mix, setting, Kind, Preset, Setting, Value, ENGINE, LINK_VERSION, SETTINGS,
 };
 pub use crate::config::{PageState, MAX_SEED};
+pub use page_keys::{change_link, controls_json, is_page_key, read_link, Page};
 use text::excerpt;
 pub use text::MAX_PAIRS;
 
@@ -99,7 +104,8 @@ pub fn parse_hash(hash: &str) -> (PageState, Vec<String>) {
     let base = expand(preset, version);
     let mut state = base.clone();
     for (k, _) in &pairs {
-        if !matches!(k.as_str(), "v" | "engine" | "preset") && setting(k).is_none() {
+        let known = matches!(k.as_str(), "v" | "engine" | "preset") || is_page_key(k);
+        if !known && setting(k).is_none() {
             notices.push(format!("unknown setting '{}' was ignored", excerpt(k)));
         }
     }
@@ -239,9 +245,8 @@ pub fn with_setting(hash: &str, key: &str, value: &str) -> (PageState, Vec<Strin
     let hash = hash.strip_prefix('#').unwrap_or(hash);
     let keep = |pair: &&str| {
         let k = pair.split('=').next().unwrap_or("");
-        k != key
-            && (key != "preset" || matches!(k, "labels" | "mix" | "seed" | "v" | "engine"))
-            && (key != "labels" || k != "mix")
+        let kept = matches!(k, "labels" | "mix" | "seed" | "v" | "engine") || is_page_key(k);
+        k != key && (key != "preset" || kept) && (key != "labels" || k != "mix")
     };
     let mut parts: Vec<&str> = hash
         .split('&')

@@ -61,8 +61,10 @@ pub(super) fn pairs(hash: &str, notices: &mut Vec<String>) -> Vec<(String, Strin
         } else {
             percent_decode(k)
         };
-        // Room for every byte percent-encoded (a mode list's `;` and `,`).
-        let cap = 4 * setting(&k).map_or(MAX_VALUE_LEN, |s| s.kind.max_len());
+        // Room for every byte percent-encoded (a mode list's `;` and `,`);
+        // the page's prompt and hidden controls have caps of their own.
+        let cap = super::page_keys::value_cap(&k)
+            .unwrap_or_else(|| 4 * setting(&k).map_or(MAX_VALUE_LEN, |s| s.kind.max_len()));
         let v = if v.len() > cap {
             v[..v.floor_char_boundary(cap)].to_string() + "\u{2026}"
         } else {

@@ -3,15 +3,17 @@
 
 use super::labelled_problem;
 use crate::config::SETTINGS;
-use crate::hash::{parse_hash, to_hash, with_setting, PageState};
+use crate::hash::{change_link, read_link, to_hash, Page, PageState};
 use crate::rng::Rng;
 use js_sys::Float32Array;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
-fn link_json(state: &PageState, notices: &[String]) -> String {
+fn link_json(state: &PageState, page: &Page, notices: &[String]) -> String {
+    let hash = to_hash(state);
     json!({
-        "hash": to_hash(state),
+        "hash": if page.hash.is_empty() { hash } else { format!("{hash}&{}", page.hash) },
+        "page": page,
         "notices": notices,
         "preset": state.preset.name(),
         "explanation": state.preset.explanation(),
@@ -29,19 +31,27 @@ fn link_json(state: &PageState, notices: &[String]) -> String {
 }
 
 /// Reads a URL hash: `{hash, notices, preset, explanation, departures,
-/// config, values, ...}` as JSON, where `hash` is the normalised link, `notices` says what
-/// was replaced or clamped, and `values` holds every setting by its key.
+/// config, values, page, ...}` as JSON, where `hash` is the normalised
+/// link, `notices` says what was replaced or clamped, `values` holds every
+/// setting by its key and `page` the display keys (lesson step, hidden
+/// controls, prompt).
 #[wasm_bindgen(js_name = parseLink)]
 pub fn parse_link(hash: &str) -> String {
-    let (state, notices) = parse_hash(hash);
-    link_json(&state, &notices)
+    let (state, page, notices) = read_link(hash);
+    link_json(&state, &page, &notices)
 }
 
 /// The link with one setting changed, in the same shape as [`parse_link`].
 #[wasm_bindgen(js_name = withSetting)]
 pub fn with_setting_link(hash: &str, key: &str, value: &str) -> String {
-    let (state, notices) = with_setting(hash, key, value);
-    link_json(&state, &notices)
+    let (state, page, notices) = change_link(hash, key, value);
+    link_json(&state, &page, &notices)
+}
+
+/// The controls a link's `hide` may name, as JSON `[{name, label, parent}]`.
+#[wasm_bindgen(js_name = pageControls)]
+pub fn page_controls() -> String {
+    crate::hash::controls_json()
 }
 
 /// Whether changing `key` (a setting, or `preset`) changes the training

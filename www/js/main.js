@@ -16,6 +16,8 @@ import { isArmLink, startArm } from './arm.js';
 import { MethodsPanel } from './methods-panel.js';
 import { embedMode } from './embed.js';
 import { CouplingPanel } from './views/coupling.js';
+import { showPage } from './lesson.js';
+import { wireMaker } from './lesson-link.js';
 
 const ABC_SAMPLES = 1000;
 // Seeds of the reference panels: the exact samples and the exact sets
@@ -139,8 +141,7 @@ const actions = {
   toggleTraining() { if (training.running) training.pause(); else training.play(); },
   step() { training.post({ type: 'step' }); },
   reset,
-  async copyLink() {
-    const url = link.url();
+  async copyLink(url = link.url()) {
     try { await navigator.clipboard.writeText(url); showNotice(`Link copied: ${url}`); } catch { showNotice(`Copy this link: ${url}`); }
   },
   change,
@@ -150,9 +151,18 @@ const actions = {
   notice: showNotice,
   linkChanged() {
     if (isArmLink(wasm)) { location.reload(); return; }
+    const before = link.state;
     link = new Link(wasm);
     if (link.notices.length) showNotice(link.notices.join('\n'));
     link.write();
+    const { page } = link.state;
+    showPage(page);
+    // Lesson steps with the same settings keep the run.
+    if (before.page.lesson && page.lesson && JSON.stringify(before.values) === JSON.stringify(link.state.values)) {
+      if (page.colour !== null && page.colour !== state.label) pickLabel(page.colour);
+      return;
+    }
+    if (page.colour !== null) state.label = page.colour;
     reset();
   },
 };
@@ -189,9 +199,10 @@ function apiView() {
 }
 
 async function main() {
-  embedMode();
   await init();
-  if (isArmLink(wasm)) { window.innShowNotice = showNotice; startArm(wasm); return; }
+  const { page } = JSON.parse(wasm.parseLink(location.hash));
+  embedMode(page);
+  if (isArmLink(wasm)) { window.innShowNotice = showNotice; startArm(wasm); showPage(page); return; }
   const lossNames = wasm.lossRowNames().split(',');
   link = new Link(wasm);
   if (link.notices.length) showNotice(`The link was adjusted:\n${link.notices.join('\n')}`);
@@ -205,7 +216,11 @@ async function main() {
   showControls = wire(wasm, actions);
   installApi(apiView(), { request: (type, payload) => training.request(type, payload), FIELDS: lossNames.length });
   window.innPlayground.methods = () => methods.status();
+  const maker = wireMaker(wasm, () => link.state, (url) => actions.copyLink(url));
+  if (link.state.page.colour !== null) state.label = link.state.page.colour;
   reset();
+  showPage(link.state.page, () => methods.observe());
+  maker();
   views.start();
 }
 
