@@ -128,7 +128,7 @@ pub fn serve_in_background(site: PathBuf) -> Result<String, String> {
     Ok(url)
 }
 
-/// `cargo xtask serve [--port N]`.
+/// `cargo xtask serve [--port N] [--no-minify]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let port: u16 = match flag(args, "--port") {
         Some(p) => p
@@ -136,8 +136,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .map_err(|_| format!("--port must be a port number, got '{p}'"))?,
         None => 8000,
     };
+    let minify = if args.iter().any(|a| a == "--no-minify") {
+        build::Minify::No
+    } else {
+        build::Minify::Yes
+    };
     let site = root().join("target/site");
-    let gz = build::build_site(&site)?;
+    let gz = build::build_site(&site, minify)?;
     let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port)"))?;
     println!("page built ({:.1} KB gzipped)", gz as f64 / 1024.0);
