@@ -69,7 +69,10 @@ pub fn minify_site(site: &Path) -> Result<Vec<Saving>, String> {
         };
         let text = fs::read_to_string(&file)
             .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let small = shrink(&text).map_err(|e| format!("cannot minify {}: {e}", rel.display()))?;
+        // A minifier's panic (its own bug) must still name the file.
+        let small = std::panic::catch_unwind(|| shrink(&text))
+            .unwrap_or_else(|_| Err("the minifier panicked".into()))
+            .map_err(|e| format!("cannot minify {}: {e}", rel.display()))?;
         fs::write(&file, &small).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
         let saving = &mut savings[kind];
         saving.files += 1;
