@@ -2,7 +2,7 @@
 //! printed as tables and written one JSON object per line to
 //! `target/bench.jsonl`. Figures live here, never in timed tests.
 
-use crate::build::{build_site, cargo, run_cmd};
+use crate::build::{build_site, cargo, run_cmd, Minify};
 use crate::{root, serve, setup};
 use std::process::Command;
 
@@ -32,7 +32,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     )?;
 
     let site = root().join("target/site-bench");
-    let gz = build_site(&site)?;
+    let gz = build_site(&site, Minify::Yes)?;
     println!(
         "page transfer: {gz} bytes gzipped ({:.1} KB)",
         gz as f64 / 1024.0

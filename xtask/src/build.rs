@@ -1,6 +1,6 @@
 //! Builds the page: the wasm module (release, simd128 from
 //! .cargo/config.toml), its JS glue from the pinned wasm-bindgen, and the
-//! static files of www/.
+//! static files of www/, minified (see [`crate::minify`]).
 
 use crate::{flag, root};
 use std::fs;
@@ -27,9 +27,27 @@ pub fn cargo() -> Command {
     c
 }
 
+/// Whether [`build_site`] minifies the page's JavaScript and CSS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Minify {
+    /// Ship minified files (the default, the tests and `dist`).
+    Yes,
+    /// Ship the sources as written, for reading them in a debugger.
+    No,
+}
+
 /// Builds the page into `out` (emptied first) and returns its files' total
-/// gzipped size in bytes.
-pub fn build_site(out: &Path) -> Result<u64, String> {
+/// gzipped size in bytes. If any step fails, `out` is removed, so that no
+/// half-built or half-minified page is left to be served or deployed.
+pub fn build_site(out: &Path, minify: Minify) -> Result<u64, String> {
+    let built = build_site_into(out, minify);
+    if built.is_err() && out.exists() {
+        let _ = fs::remove_dir_all(out);
+    }
+    built
+}
+
+fn build_site_into(out: &Path, minify: Minify) -> Result<u64, String> {
     let root = root();
     if out.exists() {
         fs::remove_dir_all(out).map_err(|e| format!("cannot empty {}: {e}", out.display()))?;
@@ -37,6 +55,9 @@ pub fn build_site(out: &Path) -> Result<u64, String> {
     let wasm = build_wasm(&[])?;
     copy_dir(&root.join("www"), out)?;
     bindgen(&wasm, &out.join("pkg"))?;
+    if minify == Minify::Yes {
+        crate::minify::minify_site_reporting(out)?;
+    }
     gzip_size(out)
 }
 
@@ -127,12 +148,18 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
 pub fn gzip_size(dir: &Path) -> Result<u64, String> {
     let mut total = 0;
     for f in files(dir) {
-        let bytes = fs::read(&f).map_err(|e| e.to_string())?;
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&bytes).map_err(|e| e.to_string())?;
-        total += enc.finish().map_err(|e| e.to_string())?.len() as u64;
+        let bytes = fs::read(&f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        total += gzip_len(&bytes);
     }
     Ok(total)
+}
+
+/// Length of `bytes` gzipped at the best level.
+pub fn gzip_len(bytes: &[u8]) -> u64 {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    enc.write_all(bytes).expect("gzip into memory");
+    enc.finish().expect("gzip into memory").len() as u64
 }
 
 /// `cargo xtask dist [--out DIR]`.
@@ -140,7 +167,7 @@ pub fn dist(args: &[String]) -> Result<(), String> {
     let out = flag(args, "--out")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("dist"));
-    let gz = build_site(&out)?;
+    let gz = build_site(&out, Minify::Yes)?;
     // Hosts that read a `_headers` file (Netlify, Cloudflare Pages) then
     // isolate the page as `cargo xtask serve` does.
     fs::write(out.join("_headers"), crate::serve::isolation_headers_file())

@@ -128,17 +128,37 @@ pub fn serve_in_background(site: PathBuf) -> Result<String, String> {
     Ok(url)
 }
 
-/// `cargo xtask serve [--port N] [--selftest]`; `--selftest` adds the
-/// browser tests' self-test module (see [`build::add_selftest`]).
+/// `cargo xtask serve [--port N] [--no-minify] [--selftest]`; `--selftest`
+/// adds the browser tests' self-test module (see [`build::add_selftest`]).
 pub fn run(args: &[String]) -> Result<(), String> {
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        match a.as_str() {
+            "--port" => {
+                rest.next();
+            }
+            "--no-minify" | "--selftest" => {}
+            other => {
+                return Err(format!(
+                    "serve: unknown argument '{other}'\n{}",
+                    crate::USAGE
+                ))
+            }
+        }
+    }
     let port: u16 = match flag(args, "--port") {
         Some(p) => p
             .parse()
             .map_err(|_| format!("--port must be a port number, got '{p}'"))?,
         None => 8000,
     };
+    let minify = if args.iter().any(|a| a == "--no-minify") {
+        build::Minify::No
+    } else {
+        build::Minify::Yes
+    };
     let site = root().join("target/site");
-    let gz = build::build_site(&site)?;
+    let gz = build::build_site(&site, minify)?;
     if args.iter().any(|a| a == "--selftest") {
         build::add_selftest(&site)?;
     }

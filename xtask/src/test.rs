@@ -2,7 +2,7 @@
 //! wasm build's tests and the end-to-end tests, both in headless Chromium
 //! against the built page.
 
-use crate::build::{add_selftest, build_site, cargo, run_cmd};
+use crate::build::{add_selftest, build_site, cargo, run_cmd, Minify};
 use crate::{root, serve, setup};
 use std::process::Command;
 
@@ -20,7 +20,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
 
     eprintln!("== building the page ==");
     let site = root().join("target/site-test");
-    build_site(&site)?;
+    build_site(&site, Minify::Yes)?;
     add_selftest(&site)?;
     let url = serve::serve_in_background(site)?;
 
