@@ -4,7 +4,7 @@
 
 use crate::metrics::LabelScore;
 use crate::problem::Problem;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
@@ -159,9 +159,8 @@ fn shape(s: &LabelScore) -> String {
 }
 
 /// A method's measured cost, as the page sends it to [`cost_chart`].
-#[derive(Deserialize)]
-struct Measured {
-    name: String,
+struct Measured<'a> {
+    name: &'a str,
     /// Seconds paid once, before the first query (0 for a method that
     /// pays per query).
     training_seconds: f64,
@@ -186,19 +185,42 @@ struct Crossing {
 }
 
 /// Total seconds of answering K different observations, for K from 1 to
-/// `k_max` (log-spaced), of each method of `measured` (JSON `[{name,
-/// training_seconds, seconds_per_query}]`): training once, then each query.
-/// Returns `{lines, crossings}` as JSON, the crossings of a line that
-/// pays once with one that pays per query inside [1, k_max].
+/// `k_max` (log-spaced), of each method (`names`, one per line, with its
+/// training seconds and seconds per query at the same index): training
+/// once, then each query. Returns `{lines, crossings}` as JSON, the
+/// crossings of a line that pays once with one that pays per query inside
+/// [1, k_max].
 #[wasm_bindgen(js_name = costChart)]
-pub fn cost_chart(measured: &str, k_max: f64) -> Result<String, JsError> {
-    let ms: Vec<Measured> = serde_json::from_str(measured).map_err(super::js_err)?;
+pub fn cost_chart(
+    names: &str,
+    training_seconds: &[f64],
+    seconds_per_query: &[f64],
+    k_max: f64,
+) -> Result<String, JsError> {
+    let names: Vec<&str> = names.lines().collect();
+    if names.len() != training_seconds.len() || names.len() != seconds_per_query.len() {
+        return Err(JsError::new(&format!(
+            "{} names, {} training times and {} query times do not match",
+            names.len(),
+            training_seconds.len(),
+            seconds_per_query.len()
+        )));
+    }
+    let ms: Vec<Measured> = names
+        .iter()
+        .zip(training_seconds.iter().zip(seconds_per_query))
+        .map(|(&name, (&t, &q))| Measured {
+            name,
+            training_seconds: t,
+            seconds_per_query: q,
+        })
+        .collect();
     let total = |m: &Measured, k: f64| m.training_seconds + k * m.seconds_per_query;
     let ks: Vec<f64> = (0..=60).map(|i| k_max.powf(f64::from(i) / 60.0)).collect();
     let lines: Vec<Line> = ms
         .iter()
         .map(|m| Line {
-            name: m.name.clone(),
+            name: m.name.to_string(),
             points: ks.iter().map(|&k| [k, total(m, k)]).collect(),
         })
         .collect();
@@ -212,8 +234,8 @@ pub fn cost_chart(measured: &str, k_max: f64) -> Result<String, JsError> {
             let k = a.training_seconds / slower;
             if (1.0..=k_max).contains(&k) {
                 crossings.push(Crossing {
-                    paid_once: a.name.clone(),
-                    per_query: b.name.clone(),
+                    paid_once: a.name.to_string(),
+                    per_query: b.name.to_string(),
                     k,
                     seconds: total(a, k),
                 });

@@ -33,6 +33,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let site = root().join("target/site-bench");
     let gz = build_site(&site, Minify::Yes)?;
+    crate::build::add_selftest(&site)?;
     println!(
         "page transfer: {gz} bytes gzipped ({:.1} KB)",
         gz as f64 / 1024.0

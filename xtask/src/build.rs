@@ -61,12 +61,17 @@ fn build_site_into(out: &Path, minify: Minify) -> Result<u64, String> {
     gzip_size(out)
 }
 
-/// Adds to a built page, under `selftest/`, a second module built with the
-/// `selftest` feature: the core's checks as compiled to wasm, which the
-/// browser tests run and the page does not ship.
+/// Adds to a built page what the browser tests and the bench load and the
+/// page does not ship: under `selftest/`, a second module built with the
+/// `selftest` feature (the core's checks as compiled to wasm), and the
+/// bench's worker (tests/e2e/bench-worker.js) beside the page's workers.
 pub fn add_selftest(site: &Path) -> Result<(), String> {
     let wasm = build_wasm(&["selftest"])?;
-    bindgen(&wasm, &site.join("selftest"))
+    bindgen(&wasm, &site.join("selftest"))?;
+    let worker = root().join("tests/e2e/bench-worker.js");
+    fs::copy(&worker, site.join("js/bench-worker.js"))
+        .map_err(|e| format!("cannot copy {}: {e}", worker.display()))?;
+    Ok(())
 }
 
 /// Builds the library for wasm32 (release, simd128) with `features`;

@@ -129,7 +129,8 @@ pub fn serve_in_background(site: PathBuf) -> Result<String, String> {
 }
 
 /// `cargo xtask serve [--port N] [--no-minify] [--selftest]`; `--selftest`
-/// adds the browser tests' self-test module (see [`build::add_selftest`]).
+/// adds what the browser tests and the bench load besides the page (see
+/// [`build::add_selftest`]).
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut rest = args.iter();
     while let Some(a) = rest.next() {

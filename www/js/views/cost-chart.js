@@ -17,7 +17,7 @@ export function drawCostChart(canvas, wasm, costs, summary) {
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, w, h);
   if (!costs.length) { summary.textContent = 'Waiting for the methods\' first answers...'; return; }
-  const { lines, crossings } = JSON.parse(wasm.costChart(JSON.stringify(costs), K_MAX));
+  const { lines, crossings } = JSON.parse(wasm.costChart(costs.map((c) => c.name).join('\n'), Float64Array.from(costs, (c) => c.training_seconds), Float64Array.from(costs, (c) => c.seconds_per_query), K_MAX));
   const ys = lines.flatMap((l) => l.points.map((p) => p[1])).filter((v) => v > 0);
   const yLo = Math.floor(log10(Math.min(...ys))), yHi = Math.ceil(log10(Math.max(...ys)));
   const px = (k) => PAD.l + (log10(k) / log10(K_MAX)) * (w - PAD.l - PAD.r);

@@ -2,7 +2,9 @@
 // the page's worker does, with the same pieces (run.js and its
 // helper), and measures steps/s, the time to the fidelity bar, the time
 // to draw posterior samples, ABC's time per query, and the wasm memory
-// over a long run. The page never loads it.
+// over a long run. The page never loads it: the build adds it only to
+// the tests' and the bench's copy of the page (add_selftest in
+// xtask/src/build.rs).
 import init, { WasmTrainer } from '../pkg/inn_playground.js';
 import { helper } from './helper-link.js';
 import { Run, trainExclusive, helperReady } from './run.js';
