@@ -85,6 +85,26 @@ pub fn node_packages() -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// binaryen's `wasm-opt` (npm's build, pinned in xtask/node: the Debian
+/// package's older one breaks wasm-bindgen's output), installed from the
+/// committed lock file when missing.
+pub fn wasm_opt() -> Result<PathBuf, String> {
+    let dir = root().join("xtask/node");
+    let bin = dir.join("node_modules/binaryen/bin/wasm-opt");
+    if !bin.exists() {
+        if !works("node", "--version") || !works("npm", "--version") {
+            return Err("building the page needs Node.js 18+ and npm (for wasm-opt): install them (Debian: apt-get install nodejs npm)".into());
+        }
+        eprintln!("installing the build's wasm-opt (npm ci in xtask/node)...");
+        run_cmd(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir),
+        )?;
+    }
+    Ok(bin)
+}
+
 /// `cargo deny`, installed from crates.io when missing (a few minutes, once).
 pub fn cargo_deny() -> Result<(), String> {
     let present = Command::new("cargo")
