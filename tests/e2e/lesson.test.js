@@ -18,7 +18,7 @@ const STEPS = [
   { show: ['picker', 'abc', 'exact', 'abc_eps'], reveal: [] },
   { show: ['picker', 'mean-variance', 'variational', 'cgan', 'exact'], reveal: ['mean-variance', 'variational', 'cgan'] },
   { show: ['train', 'reset', 'data', 'forward', 'latent'], reveal: ['latent'] },
-  { show: ['train', 'reset', 'forward', 'latent', 'blocks', 'hidden', 'clamp'], reveal: [] },
+  { show: ['train', 'reset', 'coupling', 'latent', 'blocks', 'hidden', 'clamp'], reveal: [] },
   { show: ['train', 'reset', 'preset', 'picker', 'inn', 'exact', 'losses'], reveal: [] },
   { show: ['train', 'reset', 'picker', 'bar', 'inn', 'exact', 'sharpen'], reveal: ['inn'] },
   { show: ['arm-abc', 'arm-mcmc', 'arm-many'], reveal: [], arm: true },
