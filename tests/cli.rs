@@ -130,6 +130,27 @@ fn train_what_a_page_link_describes_in_either_arithmetic() {
 }
 
 #[test]
+fn a_bare_lesson_link_trains_its_steps_configuration() {
+    // The page reads `lesson=tour&step=9` as that step's link (the arm);
+    // so does the CLI.
+    let model = temp("lesson-step.json");
+    let out = inn(&[
+        "train",
+        "--link",
+        "lesson=tour&step=9",
+        "--steps",
+        "2",
+        "--out",
+        &model,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(&model).unwrap();
+    assert_eq!(written, model_of_link("v=1&preset=arm", 2, false));
+    // Read without its step, the link is the default page's: the mixture.
+    assert_ne!(written, model_of_link("lesson=tour&step=9", 2, false));
+}
+
+#[test]
 fn bad_input_gives_one_message_and_exit_code_2() {
     let junk = temp("junk.json");
     std::fs::write(&junk, "{\"format\": \"something else\"}").unwrap();

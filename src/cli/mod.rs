@@ -7,7 +7,7 @@ mod flags;
 
 use crate::evaluate::evaluate_latent;
 use crate::fidelity::{self, Verdict};
-use crate::hash::{parse_hash, PageState};
+use crate::hash::{read_link, PageState};
 use crate::linalg::with_browser_arithmetic;
 use crate::metrics::LatentHealth;
 use crate::model_file::ModelFile;
@@ -186,8 +186,9 @@ fn eval_observation(t: &mut Trainer, y_star: &[f64], out: &mut dyn Write) -> Res
 }
 
 /// The configuration `inn train` runs: the one a page link describes
-/// (`--link`, its settings adjusted as the page adjusts them, each
-/// adjustment reported on `err`), or a preset's; then each `--set`, checked
+/// (`--link`, read as the page reads it: a lesson step's link brings its
+/// step's settings, and each adjustment is reported on `err`), or a
+/// preset's; then each `--set`, checked
 /// strictly against the table of settings.
 fn train_config(
     f: &Flags,
@@ -210,7 +211,7 @@ fn base_state(f: &Flags, err: &mut dyn Write) -> Result<PageState, String> {
         {
             return Err(format!("--link gives the whole configuration: drop --{k}"));
         }
-        let (state, notices) = parse_hash(link);
+        let (state, _, notices) = read_link(link);
         for n in notices {
             let _ = writeln!(err, "inn: the link was adjusted: {n}");
         }
