@@ -101,7 +101,7 @@ export class CouplingPanel {
     ctx.save(); ctx.translate(14, f.h - 24); ctx.rotate(-Math.PI / 2); ctx.fillText(`\u2192 ${st.columns[1]}`, 0, 0); ctx.restore();
     $('cp-stage-name').textContent = `stage ${k} of ${v.meta.stages.length - 1}: ${st.name}`;
     const mean = (j) => (shown.filter((_, i) => i % 2 === j).reduce((a, b) => a + b, 0) / (shown.length / 2)).toFixed(2);
-    $('sum-coupling').textContent = `Stage ${k}, ${st.name}: ${rev ? `${shown.length / 2} posterior samples of ${COLOUR_NAMES[v.label]}, followed from [z, pad, y*] back to x` : `${shown.length / 2} test points, followed from x to [z, pad, y]`}`
+    $('sum-coupling').textContent = `Stage ${k}, ${st.name}: ${rev ? `${shown.length / 2} posterior samples of ${COLOUR_NAMES[v.label]}, followed from [z, pad, y*] back to x` : `${shown.length / 2} test points, followed from x to [z, pad, y]`},`
       + ` shown by ${st.columns.join(' and ')}, mean (${mean(0)}, ${mean(1)}); circled: ${this.chosenName()}, whose values fill the equations of the ${rev ? 'inverse of the ' : ''}block beside the view;`
       + ` grey: grid lines of the x plane, padding at zero, carried forward to this stage. Step ${v.step}.`;
   }
