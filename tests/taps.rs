@@ -2,6 +2,7 @@
 //! pass is the pass the trainer runs, bit for bit, and undoes itself; the
 //! block's live values give its output exactly; the log-dets add up.
 
+use inn_playground::inn::SOFT_CLAMP_SLOPE;
 use inn_playground::linalg::Real;
 use inn_playground::rng::Rng;
 use inn_playground::train::{Padding, SampleNoise};
@@ -126,6 +127,7 @@ fn a_blocks_live_values_give_its_output_bit_for_bit() {
     for b in 0..blocks {
         for row in [0, 17, 49] {
             let tr = t.block_trace(&x, Padding::Noise(99), b, row).unwrap();
+            assert!(!tr.inverse);
             let d1 = tr.u1.len();
             let u = &taps.stages[2 * b][row * dim..(row + 1) * dim];
             let v = &taps.stages[2 * b + 1][row * dim..(row + 1) * dim];
@@ -150,6 +152,84 @@ fn a_blocks_live_values_give_its_output_bit_for_bit() {
     }
     assert!(t.block_trace(&x, Padding::Zero, blocks, 0).is_none());
     assert!(t.block_trace(&x, Padding::Zero, 0, 50).is_none());
+}
+
+/// The soft clamp a(s) = clamp * 0.636 * atan(s / clamp), written as the
+/// block writes it.
+fn soft_clamp(clamp: f64, s: f32) -> f32 {
+    let c = clamp as f32;
+    c * SOFT_CLAMP_SLOPE as f32 * (s / c).clamp_atan()
+}
+
+#[test]
+fn a_blocks_live_values_in_the_inverse_pass_are_that_passs_bit_for_bit() {
+    let (t, _) = trained(40, 0);
+    let (n, seed, noise) = (60, 21, SampleNoise(1.0));
+    let y_star = t.problem().label_observation(2).unwrap();
+    let taps = t.posterior_taps(&y_star, n, seed, noise).unwrap();
+    let dim = t.config().ndim_tot;
+    let blocks = (taps.stages.len() - 1) / 2;
+    let trace = |b, row| {
+        t.posterior_block_trace(&y_star, n, seed, noise, b, row)
+            .unwrap()
+    };
+    for b in 0..blocks {
+        for row in [0, 31, n - 1] {
+            let tr = trace(b, row).unwrap();
+            assert!(tr.inverse);
+            // Inverse block b takes stage 2b + 1 (v) to stage 2b (u).
+            let v = &taps.stages[2 * b + 1][row * dim..(row + 1) * dim];
+            let u = &taps.stages[2 * b][row * dim..(row + 1) * dim];
+            assert_eq!(bits(&[tr.v1.clone(), tr.v2.clone()].concat()), bits(v));
+            assert_eq!(bits(&[tr.u1.clone(), tr.u2.clone()].concat()), bits(u));
+            // u2 = (v2 - t1) * exp(-s1), then u1 = (v1 - t2) * exp(-s2).
+            for j in 0..tr.u2.len() {
+                let u2 = (tr.v2[j] - tr.t1[j]) * (-tr.s1[j]).scale_exp();
+                assert_eq!(u2.to_bits(), tr.u2[j].to_bits(), "block {b}, u2[{j}]");
+                let s1 = soft_clamp(tr.clamp, tr.s1_raw[j]);
+                assert_eq!(s1.to_bits(), tr.s1[j].to_bits(), "block {b}, s1[{j}]");
+            }
+            for j in 0..tr.u1.len() {
+                let u1 = (tr.v1[j] - tr.t2[j]) * (-tr.s2[j]).scale_exp();
+                assert_eq!(u1.to_bits(), tr.u1[j].to_bits(), "block {b}, u1[{j}]");
+                let s2 = soft_clamp(tr.clamp, tr.s2_raw[j]);
+                assert_eq!(s2.to_bits(), tr.s2[j].to_bits(), "block {b}, s2[{j}]");
+            }
+            // log|det J| of the inverse: -sum s1 - sum s2, in that order.
+            let sum = |s: &[f32]| s.iter().fold(0.0f32, |acc, s| acc + s);
+            let ld = (0.0 - sum(&tr.s1)) - sum(&tr.s2);
+            assert_eq!(ld.to_bits(), tr.logdet.to_bits(), "block {b}");
+            assert_eq!(tr.logdet.to_bits(), taps.block_logdets[b][row].to_bits());
+        }
+    }
+    assert!(trace(blocks, 0).is_none());
+    assert!(trace(0, n).is_none());
+    assert!(t
+        .posterior_block_trace(&y_star, n, seed, SampleNoise(2.0), 0, 0)
+        .is_err());
+}
+
+#[test]
+fn the_block_shown_at_a_stage_is_the_one_last_passed_in_the_passs_direction() {
+    let (t, _) = trained(0, 0);
+    let net = t.net();
+    let last = net.n_stages() - 1;
+    let blocks = last / 2;
+    assert!(blocks >= 2, "{blocks} blocks");
+    // Forward, stage 2k + 1 is after block k and 2k + 2 after permutation k.
+    let fwd: Vec<_> = (0..=last).map(|k| net.block_passed(k, false)).collect();
+    let want: Vec<_> = (0..=last).map(|k| Some(k.max(1).div_ceil(2) - 1)).collect();
+    assert_eq!(fwd, want);
+    // Back from the output, block k takes stage 2k + 1 to stage 2k.
+    for k in 0..blocks {
+        assert_eq!(net.block_passed(2 * k, true), Some(k));
+    }
+    // Before the first inverse block, it is the one met first.
+    assert_eq!(net.block_passed(last, true), Some(blocks - 1));
+    assert_eq!(net.block_passed(last - 1, true), Some(blocks - 1));
+    assert_eq!(net.block_passed(1, true), Some(1));
+    assert_eq!(net.block_passed(last + 1, false), None);
+    assert_eq!(net.block_passed(last + 1, true), None);
 }
 
 #[test]

@@ -50,10 +50,42 @@ impl<T: Real> Trainer<T> {
         seed: u64,
         noise: SampleNoise,
     ) -> Result<Taps<T>, Error> {
+        let input = self.posterior_input(y_star, n, seed, noise)?;
+        Ok(self.net.inverse_taps(self.sampling_weights(), &input, n))
+    }
+
+    /// Block `block`'s (0-based) live values on sample `row` of the
+    /// inverse pass of [`Trainer::posterior_taps`] with the same arguments,
+    /// as that pass computes them.
+    pub fn posterior_block_trace(
+        &self,
+        y_star: &[f64],
+        n: usize,
+        seed: u64,
+        noise: SampleNoise,
+        block: usize,
+        row: usize,
+    ) -> Result<Option<BlockTrace<T>>, Error> {
+        let input = self.posterior_input(y_star, n, seed, noise)?;
+        let p = self.sampling_weights();
+        Ok(self
+            .net
+            .traced_inverse_taps(p, &input, n, Some((block, row)))
+            .1)
+    }
+
+    /// The inputs [z, pad, y*] of `n` posterior samples of `y_star`.
+    fn posterior_input(
+        &self,
+        y_star: &[f64],
+        n: usize,
+        seed: u64,
+        noise: SampleNoise,
+    ) -> Result<Vec<T>, Error> {
         self.problem.check_y(y_star)?;
         let mut input = vec![T::zero(); n * self.cfg.ndim_tot];
         posterior_inputs(&self.cfg, y_star, seed, noise, &mut input)?;
-        Ok(self.net.inverse_taps(self.sampling_weights(), &input, n))
+        Ok(input)
     }
 
     /// Block `block`'s (0-based) live values on point `row` of `x`,

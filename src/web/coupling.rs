@@ -111,21 +111,46 @@ impl WasmTrainer {
         Ok(o.into())
     }
 
-    /// Block `block`'s (0-based) live values on test point `row` of
-    /// `points` (padded as in [`WasmTrainer::coupling_view`]), as JSON:
-    /// u1, u2, s2_raw, s2, t2, v1, s1_raw, s1, t1, v2, logdet, clamp.
+    /// The live values of the block shown at stage `stage` (the one last
+    /// passed, [`crate::inn::InvertibleNet::block_passed`]) on one point:
+    /// forward, test point `row` of `points` (padded as in
+    /// [`WasmTrainer::coupling_view`]); if `reverse`, posterior sample
+    /// `row` of `label` (the `n` samples drawn with `noise` of the view),
+    /// as the inverse pass computes them. As JSON: block (0-based),
+    /// inverse, from and to (the stages of the block's input and output in
+    /// the pass's direction), u1, u2, s2_raw, s2, t2, v1, s1_raw, s1, t1,
+    /// v2, logdet (in the pass's direction), clamp.
     #[wasm_bindgen(js_name = couplingBlock)]
+    #[allow(clippy::too_many_arguments)]
     pub fn coupling_block(
         &self,
         points: &[f32],
-        block: usize,
+        label: usize,
+        n: usize,
+        noise: f64,
+        reverse: bool,
+        stage: usize,
         row: usize,
     ) -> Result<String, JsError> {
-        let tr = self
-            .inner
-            .block_trace(points, Padding::Noise(FORWARD_SEED), block, row)
-            .ok_or_else(|| JsError::new(&format!("no block {block} or point {row}")))?;
+        let t = &self.inner;
+        let missing = || JsError::new(&format!("no stage {stage} or point {row}"));
+        let block = t.net().block_passed(stage, reverse).ok_or_else(missing)?;
+        let tr = if reverse {
+            let y_star = t.problem().label_observation(label).map_err(js_err)?;
+            let noise = SampleNoise(noise);
+            t.posterior_block_trace(&y_star, n, SAMPLE_SEED, noise, block, row)
+                .map_err(js_err)?
+        } else {
+            t.block_trace(points, Padding::Noise(FORWARD_SEED), block, row)
+        }
+        .ok_or_else(missing)?;
+        let (from, to) = if reverse {
+            (2 * block + 1, 2 * block)
+        } else {
+            (2 * block, 2 * block + 1)
+        };
         Ok(json!({
+            "block": block, "inverse": tr.inverse, "from": from, "to": to,
             "u1": tr.u1, "u2": tr.u2, "s2_raw": tr.s2_raw, "s2": tr.s2, "t2": tr.t2, "v1": tr.v1,
             "s1_raw": tr.s1_raw, "s1": tr.s1, "t1": tr.t1, "v2": tr.v2,
             "logdet": tr.logdet, "clamp": tr.clamp,

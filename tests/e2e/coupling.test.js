@@ -1,7 +1,7 @@
 // The coupling panel in headless Chromium: the scrubber walks every stage
-// from x to [z, pad, y] and back, the block's equations carry numbers, the
-// log|det J| map draws. COUPLING_SHOT=path saves the panel, scrubbed
-// half-way, as a screenshot.
+// from x to [z, pad, y] and back, the block's equations (forward, and its
+// inverse in reverse) carry numbers, the log|det J| map draws.
+// COUPLING_SHOT=path saves the panel, scrubbed half-way, as a screenshot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, status, until } from './helpers.js';
@@ -53,6 +53,7 @@ test('the scrubber walks every stage, the equations carry numbers and the log|de
   await page.waitForFunction(() => /Block \d+ on test point \d+/.test(document.getElementById('cp-eq').textContent));
   const eq = await text(page, 'cp-eq');
   assert.match(eq, /v1 = u1 ⊙ exp\(s2\) \+ t2/);
+  assert.doesNotMatch(eq, /NaN|Infinity/, 'every value is finite');
   assert.match(eq, /log\|det J\| = Σ s2 \+ Σ s1 = -?\d+\.\d{3}/);
   const dim = (await status(page)).config.ndim_tot;
   assert.ok(numbers(eq) >= 10 * dim / 2, `ten rows of ${dim / 2} values: ${numbers(eq)} numbers`);
@@ -81,6 +82,30 @@ test('the scrubber walks every stage, the equations carry numbers and the log|de
   await page.locator('#cp-stage').fill(String(last));
   await page.waitForFunction(() => document.getElementById('cp-stage-name').textContent.startsWith('stage 0 of'));
   assert.match(await text(page, 'sum-coupling'), /shown by x1 and x2/);
+  assert.match(await text(page, 'sum-coupling'), /circled: posterior sample \d+ of \w+, whose values fill the equations of the inverse of the block/);
+
+  // Reverse, the equations are the block's inverse, on the posterior sample under the cursor.
+  // Resolves with the sample the equations are of, once it is the circled one and not `n`.
+  const inverseEq = (n) => page.waitForFunction((n) => {
+    const m = document.getElementById('cp-eq').textContent.match(/inverse of block \d+ on posterior sample (\d+)/);
+    const c = document.getElementById('sum-coupling').textContent.match(/circled: posterior sample (\d+)/);
+    return m && c && m[1] === c[1] && m[1] !== n && m[1];
+  }, n).then((h) => h.jsonValue());
+  const first = await inverseEq(null);
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.8);
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.2);
+  const hovered = await inverseEq(first);
+  const rev = await text(page, 'cp-eq');
+  assert.match(rev, new RegExp(`on posterior sample ${hovered} of \\w+, which reaches x = \\(-?\\d+\\.\\d\\d, -?\\d+\\.\\d\\d\\)`));
+  assert.match(rev, /The inverse of block 1 on .* at stage 1, undone in the opposite order to u = \[u1, u2\] at stage 0/, 'at x, the block last passed back is the first');
+  assert.match(rev, /u2 = \(v2 - t1\) ⊙ exp\(-s1\)/);
+  assert.match(rev, /u1 = \(v1 - t2\) ⊙ exp\(-s2\)/);
+  assert.match(rev, /log\|det J⁻¹\| = -Σ s1 - Σ s2 = -?\d+\.\d{3}/);
+  assert.ok(numbers(rev) >= 10 * dim / 2, `ten rows of ${dim / 2} values: ${numbers(rev)} numbers`);
+  assert.doesNotMatch(rev, /NaN|Infinity/, 'every value is finite');
+  // At the output nothing is undone yet: the last block is the first the inverse meets.
+  await page.locator('#cp-stage').fill('0');
+  await page.waitForFunction((b) => new RegExp(`inverse of block ${b} on posterior sample`).test(document.getElementById('cp-eq').textContent), blocks);
 
   if (process.env.COUPLING_SHOT) {
     await page.uncheck('#cp-reverse');

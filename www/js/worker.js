@@ -168,7 +168,9 @@ const handlers = {
   coupling({ id, label, n, noise, lo, hi, res }) {
     postMessage({ type: 'coupling', id, step: run.trainer.step(), ...run.trainer.couplingView(points, label, n, noise, lo, hi, res) });
   },
-  couplingBlock({ id, block, row }) { postMessage({ type: 'couplingBlock', id, json: run.trainer.couplingBlock(points, block, row) }); },
+  couplingBlock({ id, label, n, noise, reverse, stage, row }) {
+    postMessage({ type: 'couplingBlock', id, json: run.trainer.couplingBlock(points, label, n, noise, reverse, stage, row) });
+  },
   exportModel() { postMessage({ type: 'model', text: run.trainer.modelJson() }); },
   /** Stops the helper worker as if it had crashed: training goes on here. */
   stopHelper() { helper.fail(); },

@@ -68,7 +68,7 @@ impl InvertibleNet {
             let last = stages.last().expect("stage 0");
             block.forward(p, last, rows, &mut after, &mut ld, &mut cache);
             if let Some((_, row)) = trace.filter(|&(b, row)| b == k && row < rows) {
-                traced = Some(block.read_trace(&cache, &ld, row));
+                traced = Some(block.read_trace(&cache, &ld, row, false));
             }
             let mut permuted = vec![T::zero(); x.len()];
             perm.forward(p, &after, rows, &mut permuted, &mut ld, &mut ());
@@ -87,31 +87,58 @@ impl InvertibleNet {
     /// by stage, stored in forward order (`stages[0]` is the x it reaches):
     /// bit for bit the pass of [`Invertible::inverse`].
     pub fn inverse_taps<T: Real>(&self, p: &[T], y: &[T], rows: usize) -> Taps<T> {
+        self.traced_inverse_taps(p, y, rows, None).0
+    }
+
+    /// [`InvertibleNet::inverse_taps`], with the live values of block
+    /// `block` (0-based) on row `row` as the inverse pass computes them,
+    /// if both exist.
+    pub fn traced_inverse_taps<T: Real>(
+        &self,
+        p: &[T],
+        y: &[T],
+        rows: usize,
+        trace: Option<(usize, usize)>,
+    ) -> (Taps<T>, Option<BlockTrace<T>>) {
         let mut stages = vec![y.to_vec()];
         let mut block_logdets = Vec::with_capacity(self.blocks.len());
-        for (block, perm) in self.blocks.iter().zip(&self.perms).rev() {
+        let mut traced = None;
+        for (k, (block, perm)) in self.blocks.iter().zip(&self.perms).enumerate().rev() {
             let (mut before, mut ld) = (vec![T::zero(); y.len()], vec![T::zero(); rows]);
             let last = stages.last().expect("the output stage");
             perm.inverse(p, last, rows, &mut before, &mut ld, &mut ());
             let mut x = vec![T::zero(); y.len()];
-            block.inverse(
-                p,
-                &before,
-                rows,
-                &mut x,
-                &mut ld,
-                &mut CouplingCache::default(),
-            );
+            let mut cache = CouplingCache::default();
+            block.inverse(p, &before, rows, &mut x, &mut ld, &mut cache);
+            if let Some((_, row)) = trace.filter(|&(b, row)| b == k && row < rows) {
+                traced = Some(block.read_trace(&cache, &ld, row, true));
+            }
             stages.extend([before, x]);
             block_logdets.push(ld);
         }
         stages.reverse();
         block_logdets.reverse();
-        Taps {
+        let taps = Taps {
             rows,
             stages,
             block_logdets,
-        }
+        };
+        (taps, traced)
+    }
+
+    /// The block (0-based) whose equations go with stage `stage`: the
+    /// block last passed on the way there, forward from x or, if
+    /// `inverse`, back from the output; before any block is passed, the
+    /// first one the pass meets. `None` past the last stage.
+    pub fn block_passed(&self, stage: usize, inverse: bool) -> Option<usize> {
+        let blocks = self.blocks.len();
+        // Forward, block k (0-based) leads to stage 2k + 1; inverse, to 2k.
+        let k = if inverse {
+            stage.div_ceil(2).min(blocks.saturating_sub(1))
+        } else {
+            stage.saturating_sub(1) / 2
+        };
+        (stage < self.n_stages() && k < blocks).then_some(k)
     }
 
     /// log|det J_f| of the whole forward map at each row of `x`: the
