@@ -1,10 +1,12 @@
 // The guided lesson and lesson links: every step from its link, with its
 // controls hidden and its text shown; moving by the buttons and the arrow
 // keys through the link; a link from the maker that hides what was ticked
-// and shows its prompt; notices for bad page keys.
+// and shows its prompt; notices for bad page keys. Every step, before and
+// after its Reveal, passes an axe-core scan without serious or critical
+// violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, openPage } from './helpers.js';
+import { BASE_URL, launch, openPage, axeScan } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -37,6 +39,13 @@ const count = (page, name) => page.evaluate((n) => window.innLesson.count(n), na
 const lesson = (page) => page.evaluate(() => window.innLesson.page().lesson);
 const hash = (page) => page.evaluate(() => location.hash);
 
+/** Fails on serious or critical axe-core violations; prints any others. */
+async function scan(page, what) {
+  const r = await axeScan(page);
+  if (r.all.length) console.log(`${what}: ${r.all.length} violations\n  ${r.all.join('\n  ')}`);
+  assert.deepEqual(r.serious, [], `${what}: serious or critical violations`);
+}
+
 test('every step loads from its link with its controls hidden and its text shown', async () => {
   for (const [i, want] of STEPS.entries()) {
     const step = i + 1;
@@ -61,11 +70,13 @@ test('every step loads from its link with its controls hidden and its text shown
       assert.equal(c.visible > 0, !want.reveal.includes(n), `step ${step}: ${n} ${want.reveal.includes(n) ? 'waits for Reveal' : 'is shown'}`);
     }
     assert.equal(await page.locator('#lesson-reveal').isVisible(), want.reveal.length > 0);
+    await scan(page, `step ${step}`);
     if (want.reveal.length) {
       assert.ok(await page.locator('#lesson-question').isVisible());
       await page.click('#lesson-reveal');
       for (const n of want.reveal) assert.ok((await count(page, n)).visible > 0, `step ${step}: ${n} revealed`);
       assert.equal(await page.locator('#lesson-reveal').isVisible(), false);
+      await scan(page, `step ${step}, revealed`);
     }
     assert.deepEqual(errors, []);
     await context.close();

@@ -141,7 +141,7 @@ export class CouplingPanel {
       : `<p>Block ${b.block + 1} on ${this.chosenName()} at ${at}: its input u = [u1, u2] at stage ${b.from}, its output v = [v1, v2] at stage ${b.to}:</p>`
         + `<p class="eqs">[\u015d2, t2] = net2(u2); s2 = a(\u015d2); v1 = u1 \u2299 exp(s2) + t2<br>[\u015d1, t1] = net1(v1); s1 = a(\u015d1); v2 = u2 \u2299 exp(s1) + t1<br>`
         + `${a}; log|det J| = \u03a3 s2 + \u03a3 s1 = ${b.logdet.toFixed(3)}</p>`;
-    $('cp-eq').innerHTML = `${head}<div class="eq-table"><table><tbody>${rows.map((r) => tr(...r)).join('')}</tbody></table></div>`;
+    $('cp-eq').innerHTML = `${head}<div class="eq-table" tabindex="0" role="region" aria-label="The block's values"><table><tbody>${rows.map((r) => tr(...r)).join('')}</tbody></table></div>`;
   }
 
   /** log|det J| over the x plane, light to dark from its least to its greatest value, with the scale under it. */
