@@ -43,6 +43,8 @@ test('a drawn mixture loads from its link, is drawn, and trains to the fidelity 
   for (const [at, rgb] of [[[-2, 0], red], [[2, 0], red], [[0, 2], blue]]) {
     assert.ok(await inkNear(page, [lo, hi], at, rgb) >= 10, `a ${rgb} handle at ${at}`);
   }
+  // The label map's menu says the modes are drawn, not the map's.
+  assert.equal(await page.locator('#labels').evaluate((e) => e.selectedOptions[0].textContent), 'drawn by hand');
   // Two colours to pick from, and training to the bar for both.
   assert.equal(await page.locator('#label-picker button').count(), 2);
   await page.click('[data-testid=train]');
@@ -98,6 +100,11 @@ test('the editor adds, moves and changes modes through the link, and restarts tr
   await editor.getByLabel('Width (std)').fill('9');
   await editor.getByLabel('Width (std)').press('Tab');
   await textMatching(page, '[data-testid=notice]', /std must be in \[0\.05, 1\.5\]/);
+  // Choosing a label map replaces the drawn mixture.
+  await page.locator('#labels').selectOption('all');
+  s = await until(page, (st) => modesOf(st).length === 0, 5000, 'the label map\'s modes');
+  assert.equal(s.config.labels, 'all');
+  assert.equal(await page.locator('#label-picker button').count(), 8);
   assert.deepEqual(errors, []);
   await context.close();
 });

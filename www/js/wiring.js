@@ -25,8 +25,12 @@ export function showRunning(on) {
   $('step').disabled = on;
 }
 
-/** One option per label map the core knows, with its number of colours. */
+/** One option per label map the core knows, with its number of colours,
+ * and one that stands for a drawn mixture (whose modes replace the map's). */
 function labelMapOptions(maps) {
+  const drawn = document.createElement('option');
+  drawn.value = ''; drawn.disabled = true; drawn.textContent = 'drawn by hand';
+  $('labels').append(drawn);
   for (const m of maps) {
     const o = document.createElement('option');
     o.value = m.name;
@@ -80,7 +84,7 @@ export function wire(wasm, actions) {
   window.addEventListener('hashchange', () => actions.linkChanged());
   return (s) => {
     $('preset').value = s.preset;
-    $('labels').value = s.config.labels;
+    $('labels').value = s.values.mix ? '' : s.config.labels;
     $('seed').value = String(s.config.seed);
     $('preset-help').textContent = s.explanation;
     $('preset-departures').textContent = s.departures;
