@@ -19,7 +19,8 @@ export class CouplingPanel {
     this.range = $('cp-stage');
     this.range.oninput = () => { this.draw(); this.fetchBlock(); };
     $('cp-reverse').onchange = () => { if (this.view) { this.draw(); this.drawHeat(); this.fetchBlock(); } };
-    $('cv-coupling').onpointermove = (e) => this.pick(e);
+    // A tap (touch or pen) picks a point as hovering does.
+    $('cv-coupling').onpointermove = $('cv-coupling').onpointerdown = (e) => this.pick(e);
     new IntersectionObserver((es) => { this.seen = es.some((e) => e.isIntersecting); if (this.seen) this.refresh(); }).observe($('coupling'));
   }
 
