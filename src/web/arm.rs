@@ -1,12 +1,13 @@
 //! The arm view's binding: the arm's geometry, the exact fan for a target
 //! that moves, ABC and MCMC in chunks with their price, the arms' joints
-//! for drawing and each coordinate's marginal against the exact one.
+//! for drawing and each coordinate's marginal against the exact one, and
+//! what the views show in words.
 //! Samples cross as flat `Float32Array`s, 4 numbers (x1..x4) per arm.
 
 use super::js_err;
 use crate::problem::{
-    marginals, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactFan, Problem, ProblemView,
-    RobotArm, ARM_COORDINATES,
+    fans_text, marginals, marginals_text, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactFan,
+    Fan, Problem, ProblemView, RobotArm, ARM_COORDINATES,
 };
 use crate::rng::Rng;
 use js_sys::Float32Array;
@@ -117,13 +118,73 @@ pub fn arm_resimulation(samples: &[f32], y1: f64, y2: f64) -> Result<Vec<f64>, J
     Ok(vec![median, p90])
 }
 
-/// Each coordinate's histogram of `samples` against `exact` on `bins`
-/// common bins, with both moments, as a JSON list (see
-/// [`crate::problem::Marginal`]).
-#[wasm_bindgen(js_name = armMarginals)]
-pub fn arm_marginals(samples: &[f32], exact: &[f32], bins: usize) -> Result<String, JsError> {
-    let m = marginals(&to_f64(samples), &to_f64(exact), bins).map_err(js_err)?;
-    serde_json::to_string(&m).map_err(js_err)
+/// Splits `samples` into the sets of arms of `names` (one per line),
+/// `counts[i]` arms (4 numbers each) for the i-th.
+fn named<'a>(
+    names: &'a str,
+    samples: &[f32],
+    counts: &[u32],
+) -> Result<Vec<(&'a str, Vec<f64>)>, JsError> {
+    let names: Vec<&str> = names.lines().collect();
+    let total: usize = counts.iter().map(|&c| 4 * c as usize).sum();
+    if names.len() != counts.len() || total != samples.len() {
+        return Err(JsError::new(&format!(
+            "{} names, {} counts and {} numbers for {total} do not match",
+            names.len(),
+            counts.len(),
+            samples.len()
+        )));
+    }
+    let mut rest = samples;
+    Ok(names
+        .into_iter()
+        .zip(counts)
+        .map(|(name, &c)| {
+            let (these, after) = rest.split_at(4 * c as usize);
+            rest = after;
+            (name, to_f64(these))
+        })
+        .collect())
+}
+
+/// Each coordinate's histogram of the `exact` draws and of each method's
+/// samples (`names` one per line, `samples` one after another, `counts`
+/// arms each) on `bins` common bins, with their moments (see
+/// [`crate::problem::Marginal`]) and the same in words, as JSON
+/// `{exact, series, summary}`.
+#[wasm_bindgen(js_name = armMarginalsView)]
+pub fn arm_marginals_view(
+    exact: &[f32],
+    names: &str,
+    samples: &[f32],
+    counts: &[u32],
+    bins: usize,
+) -> Result<String, JsError> {
+    let exact = to_f64(exact);
+    let own = marginals(&exact, &exact, bins).map_err(js_err)?;
+    let series = named(names, samples, counts)?
+        .into_iter()
+        .map(|(name, s)| Ok((name, marginals(&s, &exact, bins).map_err(js_err)?)))
+        .collect::<Result<Vec<_>, JsError>>()?;
+    let summary = marginals_text(&own, exact.len() / 4, &series);
+    let series: Vec<_> = series.into_iter().map(|(_, m)| m).collect();
+    Ok(json!({ "exact": own, "series": series, "summary": summary }).to_string())
+}
+
+/// The fans of arms drawn for target (y1, y2), in words (`names` one per
+/// line, `samples` one after another, `counts` arms each): see
+/// [`crate::problem::fans_text`].
+#[wasm_bindgen(js_name = armFansText)]
+pub fn arm_fans_text(
+    y1: f64,
+    y2: f64,
+    names: &str,
+    samples: &[f32],
+    counts: &[u32],
+) -> Result<String, JsError> {
+    let fans = named(names, samples, counts)?;
+    let fans: Vec<Fan> = fans.iter().map(|(n, s)| (*n, s.as_slice())).collect();
+    fans_text([y1, y2], &fans).map_err(js_err)
 }
 
 /// `k` targets drawn as the arm's observations of prior draws (its joint),

@@ -1,6 +1,7 @@
 //! What the page says of the line-up: each method's caption, built from the
 //! scores of the answer it sits under (so that it says what the panel
-//! shows), and the cost chart's lines and crossing points.
+//! shows), the cost chart's lines and crossing points, and the cGAN's
+//! loss chart in words.
 
 use crate::metrics::LabelScore;
 use crate::problem::Problem;
@@ -243,4 +244,32 @@ pub fn cost_chart(
         }
     }
     Ok(json!({ "lines": lines, "crossings": crossings }).to_string())
+}
+
+/// The losses of the cGAN's chart averaged over at most this many of the
+/// latest steps: one step's losses are noisy.
+const GAN_MEAN_STEPS: usize = 100;
+
+/// The cGAN's loss chart in words: the steps trained of `planned` (with
+/// `done` once they all are) and the generator's and discriminator's
+/// losses at the last step and on average over the latest ones. `rows`:
+/// `[step, generator, discriminator]` per step, as the training gives them.
+#[wasm_bindgen(js_name = ganLossesText)]
+pub fn gan_losses_text(rows: &[f32], planned: f64, seconds: f64, done: bool) -> String {
+    let rows: Vec<&[f32]> = rows.chunks_exact(3).collect();
+    let Some(last) = rows.last() else {
+        return "No training steps yet.".into();
+    };
+    let recent = &rows[rows.len().saturating_sub(GAN_MEAN_STEPS)..];
+    let mean = |i: usize| recent.iter().map(|r| f64::from(r[i])).sum::<f64>() / recent.len() as f64;
+    let when = if done { "Trained" } else { "Training" };
+    format!(
+        "{when}: step {} of {planned} in {seconds:.1} s. Last step's losses: generator {:.3}, discriminator {:.3}; over the latest {} steps, {:.3} and {:.3} on average. When the generator's answers match the data, the best discriminator says 1/2 everywhere: its loss is then 2 ln 2 = 1.386 and the generator's ln 2 = 0.693.",
+        last[0],
+        last[1],
+        last[2],
+        recent.len(),
+        mean(1),
+        mean(2)
+    )
 }

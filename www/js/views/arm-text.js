@@ -1,5 +1,6 @@
 // The arm view's captions: the exact fan's provenance and each run's price,
-// in words, from the numbers the core computed.
+// in words, from the numbers the core computed; and the core's summaries
+// of what the canvases show.
 
 /** Bins per coordinate of the marginals. */
 export const BINS = 30;
@@ -43,3 +44,16 @@ export function priceText(method, r, state, view) {
     `${resim} R-hat ${num(p.rHat, 2)} (about 1 when the chains agree).`,
   ].join('\n');
 }
+
+/** Named sets of arms (`[name, samples or null]`) as the core takes them:
+ * the names one per line, the samples one after another, the arms of each. */
+export function packArms(sets) {
+  const counts = sets.map(([, s]) => (s ? s.length / 4 : 0));
+  const samples = new Float32Array(4 * counts.reduce((a, c) => a + c, 0));
+  let o = 0;
+  for (const [, s] of sets) if (s) { samples.set(s, o); o += s.length; }
+  return [sets.map(([n]) => n).join('\n'), samples, new Uint32Array(counts)];
+}
+
+/** The core's words for the fans of `sets` drawn for `target`. */
+export const fansText = (wasm, target, sets) => wasm.armFansText(target[0], target[1], ...packArms(sets));
