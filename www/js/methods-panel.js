@@ -80,7 +80,8 @@ export class MethodsPanel {
 
   showError(text) { for (const m of this.lineup) $(`score-${m.key}`).textContent = text; }
 
-  shown(key) { return !$(`cell-${key}`)?.hidden; }
+  /** Whether the cell of `key` is built and shown. */
+  shown(key) { const c = $(`cell-${key}`); return !!c && !c.hidden; }
 
   /** Asks `key` for the observed label, if it is shown and ready. */
   async ask(key) {
