@@ -19,7 +19,7 @@ mod summary;
 pub use exact::{ExactDraws, ExactFan};
 pub use marginals::{marginals, Marginal, ARM_COORDINATES};
 pub use runs::{ChunkedAbc, ChunkedMcmc, Price};
-pub use summary::{fans_text, marginals_text, Fan};
+pub use summary::{fan_text, marginals_text};
 
 use super::{check_observation, Problem, ProblemView, ScoreKind};
 use crate::error::Error;

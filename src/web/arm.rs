@@ -6,12 +6,12 @@
 
 use super::js_err;
 use crate::problem::{
-    fans_text, marginals, marginals_text, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactFan,
-    Fan, Problem, ProblemView, RobotArm, ARM_COORDINATES,
+    fan_text, marginals, marginals_text, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactFan,
+    Problem, ProblemView, RobotArm, ARM_COORDINATES,
 };
 use crate::rng::Rng;
 use js_sys::Float32Array;
-use serde_json::json;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Candidates of the pool kept for dragging: a few milliseconds per target.
@@ -50,6 +50,33 @@ fn arm(noise: f64) -> Result<RobotArm, JsError> {
     RobotArm::new(noise).map_err(js_err)
 }
 
+/// What [`arm_view`] tells the page.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArmView {
+    name: &'static str,
+    lengths: Vec<f64>,
+    prior_std: Vec<f64>,
+    noise: f64,
+    extent: Vec<Vec<f64>>,
+    reach: f64,
+    coordinates: &'static [&'static str],
+    default_target: Vec<f64>,
+    drag_pool: usize,
+    rest_pool: usize,
+    mcmc: McmcView,
+}
+
+/// The MCMC settings of [`ArmView`].
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct McmcView {
+    chains: usize,
+    burn_in: usize,
+    per_chain: usize,
+    thin: usize,
+}
+
 /// The arm with observation noise `noise`, as the page draws it, as JSON: `lengths`, `priorStd`, `noise`,
 /// `extent` (`[[y1 lo, hi], [y2 lo, hi]]`), `reach`, `coordinates` (names),
 /// `defaultTarget`, `dragPool` and `restPool` (candidates of the exact
@@ -66,20 +93,25 @@ pub fn arm_view(noise: f64) -> Result<String, JsError> {
     else {
         unreachable!("the arm's view is an arm")
     };
-    Ok(json!({
-        "name": arm.name(),
-        "lengths": lengths,
-        "priorStd": prior_std,
-        "noise": noise,
-        "extent": extent,
-        "reach": RobotArm::reach(),
-        "coordinates": ARM_COORDINATES,
-        "defaultTarget": DEFAULT_TARGET,
-        "dragPool": DRAG_POOL,
-        "restPool": REST_POOL,
-        "mcmc": {"chains": MCMC_CHAINS, "burnIn": MCMC_BURN_IN, "perChain": MCMC_PER_CHAIN, "thin": MCMC_THIN},
-    })
-    .to_string())
+    let view = ArmView {
+        name: arm.name(),
+        lengths: lengths.to_vec(),
+        prior_std: prior_std.to_vec(),
+        noise,
+        extent: extent.iter().map(|e| e.to_vec()).collect(),
+        reach: RobotArm::reach(),
+        coordinates: &ARM_COORDINATES,
+        default_target: DEFAULT_TARGET.to_vec(),
+        drag_pool: DRAG_POOL,
+        rest_pool: REST_POOL,
+        mcmc: McmcView {
+            chains: MCMC_CHAINS,
+            burn_in: MCMC_BURN_IN,
+            per_chain: MCMC_PER_CHAIN,
+            thin: MCMC_THIN,
+        },
+    };
+    serde_json::to_string(&view).map_err(js_err)
 }
 
 /// The nearest target the page may put the target at: inside the drawing
@@ -118,73 +150,42 @@ pub fn arm_resimulation(samples: &[f32], y1: f64, y2: f64) -> Result<Vec<f64>, J
     Ok(vec![median, p90])
 }
 
-/// Splits `samples` into the sets of arms of `names` (one per line),
-/// `counts[i]` arms (4 numbers each) for the i-th.
-fn named<'a>(
-    names: &'a str,
-    samples: &[f32],
-    counts: &[u32],
-) -> Result<Vec<(&'a str, Vec<f64>)>, JsError> {
-    let names: Vec<&str> = names.lines().collect();
-    let total: usize = counts.iter().map(|&c| 4 * c as usize).sum();
-    if names.len() != counts.len() || total != samples.len() {
-        return Err(JsError::new(&format!(
-            "{} names, {} counts and {} numbers for {total} do not match",
-            names.len(),
-            counts.len(),
-            samples.len()
-        )));
-    }
-    let mut rest = samples;
-    Ok(names
-        .into_iter()
-        .zip(counts)
-        .map(|(name, &c)| {
-            let (these, after) = rest.split_at(4 * c as usize);
-            rest = after;
-            (name, to_f64(these))
-        })
-        .collect())
+/// Each coordinate's histogram of `samples` against `exact` on `bins`
+/// common bins, with both moments, as a JSON list (see
+/// [`crate::problem::Marginal`]).
+#[wasm_bindgen(js_name = armMarginals)]
+pub fn arm_marginals(samples: &[f32], exact: &[f32], bins: usize) -> Result<String, JsError> {
+    let m = marginals(&to_f64(samples), &to_f64(exact), bins).map_err(js_err)?;
+    serde_json::to_string(&m).map_err(js_err)
 }
 
-/// Each coordinate's histogram of the `exact` draws and of each method's
-/// samples (`names` one per line, `samples` one after another, `counts`
-/// arms each) on `bins` common bins, with their moments (see
-/// [`crate::problem::Marginal`]) and the same in words, as JSON
-/// `{exact, series, summary}`.
-#[wasm_bindgen(js_name = armMarginalsView)]
-pub fn arm_marginals_view(
+/// Each coordinate's marginal in words: the `exact` draws' mean and spread
+/// against the INN's, ABC's and MCMC's (each left out when empty); see
+/// [`crate::problem::marginals_text`].
+#[wasm_bindgen(js_name = armMarginalsText)]
+pub fn arm_marginals_text(
     exact: &[f32],
-    names: &str,
-    samples: &[f32],
-    counts: &[u32],
-    bins: usize,
+    inn: &[f32],
+    abc: &[f32],
+    mcmc: &[f32],
 ) -> Result<String, JsError> {
     let exact = to_f64(exact);
-    let own = marginals(&exact, &exact, bins).map_err(js_err)?;
-    let series = named(names, samples, counts)?
-        .into_iter()
-        .map(|(name, s)| Ok((name, marginals(&s, &exact, bins).map_err(js_err)?)))
-        .collect::<Result<Vec<_>, JsError>>()?;
-    let summary = marginals_text(&own, exact.len() / 4, &series);
-    let series: Vec<_> = series.into_iter().map(|(_, m)| m).collect();
-    Ok(json!({ "exact": own, "series": series, "summary": summary }).to_string())
+    // One bin: only the moments are told.
+    let moments = |s: &[f64]| marginals(s, &exact, 1).map_err(js_err);
+    let mut series = Vec::new();
+    for (name, s) in [("INN", inn), ("ABC", abc), ("MCMC", mcmc)] {
+        if !s.is_empty() {
+            series.push((name, moments(&to_f64(s))?));
+        }
+    }
+    Ok(marginals_text(&moments(&exact)?, exact.len() / 4, &series))
 }
 
-/// The fans of arms drawn for target (y1, y2), in words (`names` one per
-/// line, `samples` one after another, `counts` arms each): see
-/// [`crate::problem::fans_text`].
-#[wasm_bindgen(js_name = armFansText)]
-pub fn arm_fans_text(
-    y1: f64,
-    y2: f64,
-    names: &str,
-    samples: &[f32],
-    counts: &[u32],
-) -> Result<String, JsError> {
-    let fans = named(names, samples, counts)?;
-    let fans: Vec<Fan> = fans.iter().map(|(n, s)| (*n, s.as_slice())).collect();
-    fans_text([y1, y2], &fans).map_err(js_err)
+/// A fan of arms (`samples`) named `name`, in words: see
+/// [`crate::problem::fan_text`].
+#[wasm_bindgen(js_name = armFanText)]
+pub fn arm_fan_text(name: &str, samples: &[f32]) -> Result<String, JsError> {
+    fan_text(name, &to_f64(samples)).map_err(js_err)
 }
 
 /// `k` targets drawn as the arm's observations of prior draws (its joint),

@@ -7,7 +7,7 @@
 // captions.
 import { armLink, withArmTarget } from './arm-link.js';
 import { ARM_COLOURS, armFrame, drawRail, drawFan, drawTarget, drawMarginals } from './views/arm-draw.js';
-import { priceText, exactText, fansText, packArms, BINS } from './views/arm-text.js';
+import { priceText, exactText, fansText, marginalsText, BINS } from './views/arm-text.js';
 import { startInn, innText } from './arm-inn.js';
 import { wireMany } from './arm-many.js';
 
@@ -23,6 +23,8 @@ const INN_DRAWS = 2000;     // the INN's draws per frame, moving or at rest
 const INN_SEED = 3;
 /** Each method's name in the summaries, with its colour on the canvases. */
 const NAMES = { exact: 'Exact posterior (grey)', inn: 'INN (blue)', abc: 'ABC (orange)', mcmc: 'MCMC (pink)' };
+/** The methods whose marginals are drawn against the exact one, in the core's order. */
+const RUNS = ['inn', 'abc', 'mcmc'];
 
 let wasm, view, exact, frames, runs, frameId;
 const frameMs = [];  // the latest drag frames' milliseconds (fan and drawing)
@@ -67,7 +69,7 @@ function drawMain() {
   c.dataset.target = state.target.map((v) => v.toFixed(3)).join(',');
   c.dataset.tip = e?.tip ? e.tip.map((v) => v.toFixed(3)).join(',') : '';
   c.setAttribute('aria-label', `Target at (${state.target[0].toFixed(2)}, ${state.target[1].toFixed(2)}): drag it, or move it with the arrow keys (Shift for larger steps)`);
-  $('sum-arm').textContent = fansText(wasm, state.target, [[NAMES.exact, e?.samples], [NAMES.inn, state.inn?.samples]]);
+  $('sum-arm').textContent = fansText(wasm, [[NAMES.exact, e?.samples], [NAMES.inn, state.inn?.samples]]);
 }
 
 function drawRun(method) {
@@ -77,7 +79,7 @@ function drawRun(method) {
   drawTarget(f, state.target, { radius: method === 'abc' ? state.eps : 0 });
   $(`cv-arm-${method}`).dataset.tip = r?.tip ? r.tip.map((v) => v.toFixed(3)).join(',') : '';
   $(`arm-${method}-price`).textContent = priceText(method, r, state, view);
-  $(`sum-arm-${method}`).textContent = fansText(wasm, state.target, [[NAMES[method], r?.samples]]);
+  $(`sum-arm-${method}`).textContent = fansText(wasm, [[NAMES[method], r?.samples]]);
   $(`arm-${method}-progress`).value = r?.price ? r.price.kept / r.price.wanted : 0;
   $(`arm-${method}-stop`).disabled = !r?.running;
 }
@@ -85,10 +87,10 @@ function drawRun(method) {
 function drawAllMarginals() {
   const e = state.exact;
   if (!e?.atRest || !e.samples) return;
-  const shown = ['inn', 'abc', 'mcmc'].filter((m) => state[m]?.samples?.length >= 8);
-  const v = JSON.parse(wasm.armMarginalsView(e.samples, ...packArms(shown.map((m) => [m.toUpperCase(), state[m].samples])), BINS));
-  drawMarginals($('cv-arm-marginals'), v.exact, v.series.map((marginals, i) => ({ colour: ARM_COLOURS[shown[i]], marginals })));
-  $('sum-arm-marginals').textContent = v.summary;
+  const runs = RUNS.map((m) => (state[m]?.samples?.length >= 8 ? state[m].samples : null));
+  const series = RUNS.filter((m, i) => runs[i]).map((m) => ({ colour: ARM_COLOURS[m], marginals: JSON.parse(wasm.armMarginals(state[m].samples, e.samples, BINS)) }));
+  drawMarginals($('cv-arm-marginals'), JSON.parse(wasm.armMarginals(e.samples, e.samples, BINS)), series);
+  $('sum-arm-marginals').textContent = marginalsText(wasm, e.samples, runs);
 }
 
 /** One animation frame: the exact fan for a moving target. */

@@ -9,9 +9,6 @@ use std::fmt::Write;
 /// A fan's spread is told by its middle 80%: the 10th to 90th percentile.
 const MIDDLE: [f64; 2] = [0.1, 0.9];
 
-/// A named set of arms: its name and 4 numbers (x1..x4) per arm.
-pub type Fan<'a> = (&'a str, &'a [f64]);
-
 /// The 10th and 90th percentiles (nearest rank) of column `i` of `arms`.
 fn middle(arms: &[f64], i: usize) -> [f64; 2] {
     let mut v: Vec<f64> = arms.chunks_exact(4).map(|x| x[i]).collect();
@@ -19,37 +16,31 @@ fn middle(arms: &[f64], i: usize) -> [f64; 2] {
     MIDDLE.map(|p| v[((v.len() - 1) as f64 * p).round() as usize])
 }
 
-/// The fans drawn for `target`, in words: for each, how many arms, where
-/// the middle 80% of their bases sit on the rail and at which angles their
-/// first segments leave it, and the mean of their tips.
-pub fn fans_text(target: [f64; 2], fans: &[Fan]) -> Result<String, Error> {
-    let mut out = format!("Target at ({:.2}, {:.2}).", target[0], target[1]);
-    for (name, arms) in fans {
-        if !arms.len().is_multiple_of(4) {
-            return Err(Error::InvalidArgument(format!(
-                "{name}: arms must be whole 4-entry draws, got {} numbers",
-                arms.len()
-            )));
-        }
-        let n = arms.len() / 4;
-        if n == 0 {
-            let _ = write!(out, " {name}: no arms yet.");
-            continue;
-        }
-        let [b0, b1] = middle(arms, 0);
-        let [a0, a1] = middle(arms, 1);
-        let tip = arms
-            .chunks_exact(4)
-            .map(RobotArm::tip)
-            .fold([0.0; 2], |t, p| [t[0] + p[0], t[1] + p[1]])
-            .map(|s| s / n as f64);
-        let _ = write!(
-            out,
-            " {name}: {n} arms; the middle 80% have their base at heights {b0:.2} to {b1:.2} on the rail and their first segment at {a0:.2} to {a1:.2} rad from the horizontal; their tips' mean is ({:.2}, {:.2}).",
-            tip[0], tip[1]
-        );
+/// A fan of arms (`arms`: 4 numbers, x1..x4, per arm) named `name`, in
+/// words: how many arms, where the middle 80% of their bases sit on the
+/// rail and at which angles their first segments leave it, and the mean
+/// of their tips.
+pub fn fan_text(name: &str, arms: &[f64]) -> Result<String, Error> {
+    if !arms.len().is_multiple_of(4) {
+        return Err(Error::InvalidArgument(format!(
+            "{name}: arms must be whole 4-entry draws, got {} numbers",
+            arms.len()
+        )));
     }
-    Ok(out)
+    let n = arms.len() / 4;
+    if n == 0 {
+        return Ok(format!("{name}: no arms yet."));
+    }
+    let [b0, b1] = middle(arms, 0);
+    let [a0, a1] = middle(arms, 1);
+    let [t0, t1] = arms
+        .chunks_exact(4)
+        .map(RobotArm::tip)
+        .fold([0.0; 2], |t, p| [t[0] + p[0], t[1] + p[1]])
+        .map(|s| s / n as f64);
+    Ok(format!(
+        "{name}: {n} arms; the middle 80% have their base at heights {b0:.2} to {b1:.2} on the rail and their first segment at {a0:.2} to {a1:.2} rad from the horizontal; their tips' mean is ({t0:.2}, {t1:.2})."
+    ))
 }
 
 /// Each coordinate's marginal in words: the mean ± standard deviation of
@@ -93,14 +84,14 @@ mod tests {
     #[test]
     fn a_fan_is_told_by_its_bases_first_angles_and_tips() {
         let arms = straight();
-        let t = fans_text([2.0, 0.5], &[("Exact", &arms), ("INN", &[])]).unwrap();
         assert_eq!(
-            t,
-            "Target at (2.00, 0.50). Exact: 101 arms; the middle 80% have their base at heights \
-             0.10 to 0.90 on the rail and their first segment at 0.00 to 0.00 rad from the \
-             horizontal; their tips' mean is (2.00, 0.50). INN: no arms yet."
+            fan_text("Exact", &arms).unwrap(),
+            "Exact: 101 arms; the middle 80% have their base at heights 0.10 to 0.90 on the \
+             rail and their first segment at 0.00 to 0.00 rad from the horizontal; their tips' \
+             mean is (2.00, 0.50)."
         );
-        assert!(fans_text([0.0, 0.0], &[("Exact", &arms[..5])]).is_err());
+        assert_eq!(fan_text("INN", &[]).unwrap(), "INN: no arms yet.");
+        assert!(fan_text("Exact", &arms[..5]).is_err());
     }
 
     #[test]

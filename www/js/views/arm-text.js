@@ -45,15 +45,11 @@ export function priceText(method, r, state, view) {
   ].join('\n');
 }
 
-/** Named sets of arms (`[name, samples or null]`) as the core takes them:
- * the names one per line, the samples one after another, the arms of each. */
-export function packArms(sets) {
-  const counts = sets.map(([, s]) => (s ? s.length / 4 : 0));
-  const samples = new Float32Array(4 * counts.reduce((a, c) => a + c, 0));
-  let o = 0;
-  for (const [, s] of sets) if (s) { samples.set(s, o); o += s.length; }
-  return [sets.map(([n]) => n).join('\n'), samples, new Uint32Array(counts)];
-}
+const NONE = new Float32Array(0);
 
-/** The core's words for the fans of `sets` drawn for `target`. */
-export const fansText = (wasm, target, sets) => wasm.armFansText(target[0], target[1], ...packArms(sets));
+/** The core's words for the fans `[name, samples or null]`, one after another. */
+export const fansText = (wasm, fans) => fans.map(([name, s]) => wasm.armFanText(name, s || NONE)).join(' ');
+
+/** The core's words for each coordinate's marginal: the exact draws'
+ * against those of `runs` (each run's samples, or null when not drawn). */
+export const marginalsText = (wasm, exact, runs) => wasm.armMarginalsText(exact, ...runs.map((s) => s || NONE));
