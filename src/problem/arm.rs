@@ -14,10 +14,12 @@
 mod exact;
 mod marginals;
 mod runs;
+mod summary;
 
 pub use exact::{ExactDraws, ExactFan};
 pub use marginals::{marginals, Marginal, ARM_COORDINATES};
 pub use runs::{ChunkedAbc, ChunkedMcmc, Price};
+pub use summary::{fan_text, marginals_text};
 
 use super::{check_observation, Problem, ProblemView, ScoreKind};
 use crate::error::Error;

@@ -8,8 +8,9 @@ mod arm;
 mod mixture;
 
 pub use arm::{
-    marginals, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactDraws, ExactFan, Marginal, Price,
-    RobotArm, ARM_COORDINATES, ARM_DEFAULT_NOISE, ARM_LENGTHS, ARM_PRIOR_STD,
+    fan_text, marginals, marginals_text, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactDraws,
+    ExactFan, Marginal, Price, RobotArm, ARM_COORDINATES, ARM_DEFAULT_NOISE, ARM_LENGTHS,
+    ARM_PRIOR_STD,
 };
 pub use mixture::{GaussianMixture, LabelMap, Mode, TOY_CENTRES, TOY_STD};
 

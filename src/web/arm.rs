@@ -1,16 +1,17 @@
 //! The arm view's binding: the arm's geometry, the exact fan for a target
 //! that moves, ABC and MCMC in chunks with their price, the arms' joints
-//! for drawing and each coordinate's marginal against the exact one.
+//! for drawing and each coordinate's marginal against the exact one, and
+//! what the views show in words.
 //! Samples cross as flat `Float32Array`s, 4 numbers (x1..x4) per arm.
 
 use super::js_err;
 use crate::problem::{
-    marginals, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactFan, Problem, ProblemView,
-    RobotArm, ARM_COORDINATES,
+    fan_text, marginals, marginals_text, resimulation_error, ChunkedAbc, ChunkedMcmc, ExactFan,
+    Problem, ProblemView, RobotArm, ARM_COORDINATES,
 };
 use crate::rng::Rng;
 use js_sys::Float32Array;
-use serde_json::json;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Candidates of the pool kept for dragging: a few milliseconds per target.
@@ -49,6 +50,33 @@ fn arm(noise: f64) -> Result<RobotArm, JsError> {
     RobotArm::new(noise).map_err(js_err)
 }
 
+/// What [`arm_view`] tells the page.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArmView {
+    name: &'static str,
+    lengths: Vec<f64>,
+    prior_std: Vec<f64>,
+    noise: f64,
+    extent: Vec<Vec<f64>>,
+    reach: f64,
+    coordinates: &'static [&'static str],
+    default_target: Vec<f64>,
+    drag_pool: usize,
+    rest_pool: usize,
+    mcmc: McmcView,
+}
+
+/// The MCMC settings of [`ArmView`].
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct McmcView {
+    chains: usize,
+    burn_in: usize,
+    per_chain: usize,
+    thin: usize,
+}
+
 /// The arm with observation noise `noise`, as the page draws it, as JSON: `lengths`, `priorStd`, `noise`,
 /// `extent` (`[[y1 lo, hi], [y2 lo, hi]]`), `reach`, `coordinates` (names),
 /// `defaultTarget`, `dragPool` and `restPool` (candidates of the exact
@@ -65,20 +93,25 @@ pub fn arm_view(noise: f64) -> Result<String, JsError> {
     else {
         unreachable!("the arm's view is an arm")
     };
-    Ok(json!({
-        "name": arm.name(),
-        "lengths": lengths,
-        "priorStd": prior_std,
-        "noise": noise,
-        "extent": extent,
-        "reach": RobotArm::reach(),
-        "coordinates": ARM_COORDINATES,
-        "defaultTarget": DEFAULT_TARGET,
-        "dragPool": DRAG_POOL,
-        "restPool": REST_POOL,
-        "mcmc": {"chains": MCMC_CHAINS, "burnIn": MCMC_BURN_IN, "perChain": MCMC_PER_CHAIN, "thin": MCMC_THIN},
-    })
-    .to_string())
+    let view = ArmView {
+        name: arm.name(),
+        lengths: lengths.to_vec(),
+        prior_std: prior_std.to_vec(),
+        noise,
+        extent: extent.iter().map(|e| e.to_vec()).collect(),
+        reach: RobotArm::reach(),
+        coordinates: &ARM_COORDINATES,
+        default_target: DEFAULT_TARGET.to_vec(),
+        drag_pool: DRAG_POOL,
+        rest_pool: REST_POOL,
+        mcmc: McmcView {
+            chains: MCMC_CHAINS,
+            burn_in: MCMC_BURN_IN,
+            per_chain: MCMC_PER_CHAIN,
+            thin: MCMC_THIN,
+        },
+    };
+    serde_json::to_string(&view).map_err(js_err)
 }
 
 /// The nearest target the page may put the target at: inside the drawing
@@ -124,6 +157,35 @@ pub fn arm_resimulation(samples: &[f32], y1: f64, y2: f64) -> Result<Vec<f64>, J
 pub fn arm_marginals(samples: &[f32], exact: &[f32], bins: usize) -> Result<String, JsError> {
     let m = marginals(&to_f64(samples), &to_f64(exact), bins).map_err(js_err)?;
     serde_json::to_string(&m).map_err(js_err)
+}
+
+/// Each coordinate's marginal in words: the `exact` draws' mean and spread
+/// against the INN's, ABC's and MCMC's (each left out when empty); see
+/// [`crate::problem::marginals_text`].
+#[wasm_bindgen(js_name = armMarginalsText)]
+pub fn arm_marginals_text(
+    exact: &[f32],
+    inn: &[f32],
+    abc: &[f32],
+    mcmc: &[f32],
+) -> Result<String, JsError> {
+    let exact = to_f64(exact);
+    // One bin: only the moments are told.
+    let moments = |s: &[f64]| marginals(s, &exact, 1).map_err(js_err);
+    let mut series = Vec::new();
+    for (name, s) in [("INN", inn), ("ABC", abc), ("MCMC", mcmc)] {
+        if !s.is_empty() {
+            series.push((name, moments(&to_f64(s))?));
+        }
+    }
+    Ok(marginals_text(&moments(&exact)?, exact.len() / 4, &series))
+}
+
+/// A fan of arms (`samples`) named `name`, in words: see
+/// [`crate::problem::fan_text`].
+#[wasm_bindgen(js_name = armFanText)]
+pub fn arm_fan_text(name: &str, samples: &[f32]) -> Result<String, JsError> {
+    fan_text(name, &to_f64(samples)).map_err(js_err)
 }
 
 /// `k` targets drawn as the arm's observations of prior draws (its joint),

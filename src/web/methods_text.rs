@@ -1,11 +1,11 @@
 //! What the page says of the line-up: each method's caption, built from the
 //! scores of the answer it sits under (so that it says what the panel
-//! shows), and the cost chart's lines and crossing points.
+//! shows), the cost chart's lines and crossing points, and the cGAN's
+//! loss chart in words.
 
 use crate::metrics::LabelScore;
 use crate::problem::Problem;
 use serde::Serialize;
-use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 /// The methods of the methods worker: key, name, short name (for the
@@ -22,15 +22,24 @@ const LINEUP: [(&str, &str, &str, bool); 4] = [
     ("cgan", "Conditional GAN", "cGAN", true),
 ];
 
+/// A method of [`LINEUP`], as the page reads it.
+#[derive(Serialize)]
+struct Entry {
+    key: &'static str,
+    name: &'static str,
+    short: &'static str,
+    trains: bool,
+}
+
 /// [`LINEUP`] as JSON.
 pub fn lineup_json() -> String {
-    let rows: Vec<_> = LINEUP
-        .iter()
-        .map(|(key, name, short, trains)| {
-            json!({ "key": key, "name": name, "short": short, "trains": trains })
-        })
-        .collect();
-    serde_json::Value::from(rows).to_string()
+    let rows = LINEUP.map(|(key, name, short, trains)| Entry {
+        key,
+        name,
+        short,
+        trains,
+    });
+    serde_json::to_string(&rows).unwrap_or_default()
 }
 
 /// What a caption is built from.
@@ -175,6 +184,13 @@ struct Line {
     points: Vec<[f64; 2]>,
 }
 
+/// What [`cost_chart`] gives the page.
+#[derive(Serialize)]
+struct Chart {
+    lines: Vec<Line>,
+    crossings: Vec<Crossing>,
+}
+
 /// Where a method that pays once meets one that pays per query.
 #[derive(Serialize)]
 struct Crossing {
@@ -242,5 +258,22 @@ pub fn cost_chart(
             }
         }
     }
-    Ok(json!({ "lines": lines, "crossings": crossings }).to_string())
+    serde_json::to_string(&Chart { lines, crossings }).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The cGAN's loss chart in words: the steps trained of `planned` in
+/// `seconds` (`done` once they all are) and the generator's and
+/// discriminator's losses at the last step. `rows`: `[step, generator,
+/// discriminator]` per step, as the training gives them.
+#[wasm_bindgen(js_name = ganLossesText)]
+pub fn gan_losses_text(rows: &[f32], planned: f64, seconds: f64, done: bool) -> String {
+    let Some([step, generator, discriminator]) =
+        rows.rchunks_exact(3).next().map(|r| [r[0], r[1], r[2]])
+    else {
+        return "No training steps yet.".into();
+    };
+    let when = if done { "Trained" } else { "Training" };
+    format!(
+        "{when}: step {step} of {planned} in {seconds:.1} s; the last step's losses: generator {generator:.3}, discriminator {discriminator:.3}. When the generator's answers match the data, the best discriminator says 1/2 everywhere: its loss is then 2 ln 2 = 1.386 and the generator's ln 2 = 0.693."
+    )
 }

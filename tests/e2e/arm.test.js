@@ -1,6 +1,7 @@
 // The arm view: a link restores the target, and dragging the target with
 // the mouse or moving it with the arrow keys moves the fans: the drawn
-// tips of the exact fan (and then of ABC's and MCMC's) follow the target.
+// tips of the exact fan (and then of ABC's and MCMC's) follow the target;
+// each canvas is described in numbers that follow it too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, until } from './helpers.js';
@@ -144,6 +145,58 @@ test('answering many targets is measured for each method, the INN paying once an
   console.log(text);
   assert.match(text, /INN: [\d.]+ s of training, paid once, then [\d.]+ ms per target: [\d.]+ s in all; re-simulation error median [\d.]+/);
   assert.match(text, /ABC within 0\.10: [\d.]+ s; [\d,]+ simulations per target; re-simulation error median 0\.0\d\d/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** Each arm canvas's role, name and description (the texts it points at). */
+const described = (page) => page.evaluate(() => ['cv-arm', 'cv-arm-abc', 'cv-arm-mcmc', 'cv-arm-marginals'].map((id) => {
+  const c = document.getElementById(id);
+  const text = (ids) => (ids || '').split(' ').map((d) => document.getElementById(d)?.textContent ?? '').join(' ');
+  return { id, role: c.getAttribute('role'), name: c.getAttribute('aria-label') || text(c.getAttribute('aria-labelledby')), description: text(c.getAttribute('aria-describedby')) };
+}));
+
+const numbers = (re, text) => { const m = text.match(re); assert.ok(m, `${re} in ${text}`); return m.slice(1).map(Number); };
+
+/** The fan summary's numbers: arms, the base heights' and first angles' middle 80%, the tips' mean. */
+const fan = (name, text) => numbers(new RegExp(`${name}: (\\d+) arms; the middle 80% have their base at heights (-?[\\d.]+) to (-?[\\d.]+) on the rail and their first segment at (-?[\\d.]+) to (-?[\\d.]+) rad from the horizontal; their tips' mean is \\((-?[\\d.]+), (-?[\\d.]+)\\)`), text);
+
+test('each arm canvas is described in numbers, and the descriptions follow the target', async () => {
+  const { page, errors, context } = await openArm('#problem=arm&target=1.2,0.3');
+  const views = async (target) => {
+    const s = await waitFor(page, (x) => x.exact.atRest && near(x.target, target, 1e-9) && x.abc?.price?.done && x.mcmc?.price?.done, `ABC and MCMC to finish at ${target}`, 60000);
+    for (const d of await described(page)) {
+      assert.equal(d.role, 'img', d.id);
+      assert.ok(d.name.trim().length > 5, `${d.id} is named`);
+      assert.match(d.description, /\d\.\d\d/, `${d.id} is described in numbers`);
+    }
+    const text = (id) => page.locator(`#${id}`).innerText();
+    const main = await text('sum-arm');
+    assert.match(await page.locator('#cv-arm').getAttribute('aria-label'), new RegExp(`^Target at \\(${target[0].toFixed(2)}, ${target[1].toFixed(2)}\\)`));
+    // The tips' means are those of the fans drawn: on the target.
+    const exact = fan('Exact posterior \\(grey\\)', main);
+    assert.equal(exact[0], s.exact.n);
+    assert.ok(near(exact.slice(5), target, 0.02), main);
+    const abc = fan('ABC \\(orange\\)', await text('sum-arm-abc'));
+    assert.equal(abc[0], s.abc.price.kept);
+    assert.ok(near(abc.slice(5), target, 0.1), `ABC tips at ${abc.slice(5)}`);
+    const mcmc = fan('MCMC \\(pink\\)', await text('sum-arm-mcmc'));
+    assert.equal(mcmc[0], s.mcmc.price.kept);
+    // The marginals: each coordinate's exact mean and spread, then ABC's
+    // and MCMC's; the exact means of x1 and x2 lie within the middle 80%
+    // of the same draws' bases and first angles.
+    const marginals = await text('sum-arm-marginals');
+    assert.ok(marginals.includes(`the exact posterior's (${s.exact.n} draws) against each method's.`), marginals);
+    const [m1, s1] = numbers(/x1 rail height: exact (-?[\d.]+) ± ([\d.]+)(?:, INN -?[\d.]+ ± [\d.]+)?, ABC -?[\d.]+ ± [\d.]+, MCMC -?[\d.]+ ± [\d.]+\./, marginals);
+    const [m2, s2] = numbers(/x2 joint 1: exact (-?[\d.]+) ± ([\d.]+)(?:, INN -?[\d.]+ ± [\d.]+)?, ABC -?[\d.]+ ± [\d.]+, MCMC -?[\d.]+ ± [\d.]+\./, marginals);
+    assert.ok(exact[1] <= m1 && m1 <= exact[2] && s1 > 0, `x1 mean ${m1} within ${exact.slice(1, 3)}`);
+    assert.ok(exact[3] <= m2 && m2 <= exact[4] && s2 > 0, `x2 mean ${m2} within ${exact.slice(3, 5)}`);
+    return { main, marginals, abc: await text('sum-arm-abc'), mcmc: await text('sum-arm-mcmc') };
+  };
+  const first = await views([1.2, 0.3]);
+  await page.evaluate(() => { location.hash = location.hash.replace(/target=[^&]*/, 'target=0.7,-0.5'); });
+  const second = await views([0.7, -0.5]);
+  for (const k of Object.keys(first)) assert.notEqual(second[k], first[k], `${k} changes with the target`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,6 +1,7 @@
 // The line-up beside the INN: on the default link every method of the
 // methods worker answers the observed colour with its scores and cost,
-// and the chains control changes the number of MCMC chains drawn.
+// and the chains control changes the number of MCMC chains drawn; every
+// cell's canvas, and the cGAN's loss chart, is described in numbers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, textMatching } from './helpers.js';
@@ -83,5 +84,43 @@ test('the checkboxes choose the cells shown', async () => {
   await page.locator('#method-picker input[data-method="variational"]').uncheck();
   assert.equal(await page.locator('#cell-variational').isHidden(), true);
   assert.equal(await page.locator('#cell-mcmc').isVisible(), true);
+  await context.close();
+});
+
+test('every cell\'s canvas is described in numbers, and the cGAN\'s loss chart in words that follow its training', async () => {
+  const { page, errors, context } = await openPage(browser, '');
+  // Every text the loss chart's summary shows, from before the cGAN trains.
+  await page.waitForSelector('#sum-cgan-losses', { state: 'attached' });
+  await page.evaluate(() => {
+    const el = document.getElementById('sum-cgan-losses');
+    window.seenGan = [el.textContent];
+    new MutationObserver(() => window.seenGan.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  const s = await answered(page, KEYS);
+  const described = await page.evaluate((keys) => [...keys.map((k) => `cv-${k}`), 'cv-cgan-losses'].map((id) => {
+    const c = document.getElementById(id);
+    const text = (ids) => (ids || '').split(' ').map((d) => document.getElementById(d)?.textContent ?? '').join(' ');
+    return { id, role: c.getAttribute('role'), name: c.getAttribute('aria-label') || text(c.getAttribute('aria-labelledby')), description: text(c.getAttribute('aria-describedby')) };
+  }), KEYS);
+  for (const d of described) {
+    assert.equal(d.role, 'img', d.id);
+    assert.ok(d.name.trim().length > 3, `${d.id} is named`);
+    assert.match(d.description, /\d\.\d/, `${d.id} is described in numbers`);
+  }
+  const p = s.progress.cgan;
+  const final = await textMatching(page, '#sum-cgan-losses', /^Trained: /);
+  const re = /^(Training|Trained): step (\d+) of (\d+) in ([\d.]+) s; the last step's losses: generator ([\d.]+), discriminator ([\d.]+)\./;
+  const m = final.match(re);
+  assert.ok(m, final);
+  assert.deepEqual([+m[2], +m[3]], [p.planned, p.planned], final);
+  assert.ok(Math.abs(+m[4] - p.seconds) <= 0.051, `${p.seconds} s: ${final}`);
+  for (const v of [m[5], m[6]].map(Number)) assert.ok(v > 0 && v < 20, `a loss of ${v}: ${final}`);
+  // While it trained, the summary followed the steps, each text its own.
+  const seen = [...new Set(await page.evaluate(() => window.seenGan))].filter(Boolean);
+  assert.equal(seen[0], 'No training steps yet.');
+  const steps = seen.map((t) => t.match(re)).filter(Boolean).filter((x) => x[1] === 'Training').map((x) => +x[2]);
+  assert.ok(steps.length >= 2, `${steps.length} texts while training: ${seen.join(' | ')}`);
+  assert.ok(steps.every((v, i) => i === 0 || v > steps[i - 1]) && steps.at(-1) <= p.planned, `${steps}`);
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -3,10 +3,11 @@
 // ABC and MCMC run for it in workers, each with its price as it is paid,
 // and each coordinate's marginal is drawn against the exact one. The core
 // computes every number shown (armView, the fans, the prices, the
-// marginals); this file moves them to the canvases and the captions.
+// marginals, the summaries); this file moves them to the canvases and the
+// captions.
 import { armLink, withArmTarget } from './arm-link.js';
 import { ARM_COLOURS, armFrame, drawRail, drawFan, drawTarget, drawMarginals } from './views/arm-draw.js';
-import { priceText, exactText, BINS } from './views/arm-text.js';
+import { priceText, exactText, fansText, marginalsText, BINS } from './views/arm-text.js';
 import { startInn, innText } from './arm-inn.js';
 import { wireMany } from './arm-many.js';
 
@@ -20,8 +21,12 @@ const KEY_STEP = 0.02, KEY_STEP_LARGE = 0.1;
 const REST_AFTER_KEY_MS = 350;
 const INN_DRAWS = 2000;     // the INN's draws per frame, moving or at rest
 const INN_SEED = 3;
+/** Each method's name in the summaries, with its colour on the canvases. */
+const NAMES = { exact: 'Exact posterior (grey)', inn: 'INN (blue)', abc: 'ABC (orange)', mcmc: 'MCMC (pink)' };
+/** The methods whose marginals are drawn against the exact one, in the core's order. */
+const RUNS = ['inn', 'abc', 'mcmc'];
 
-let wasm, view, exact, frames, runs;
+let wasm, view, exact, frames, runs, frameId;
 const frameMs = [];  // the latest drag frames' milliseconds (fan and drawing)
 const state = { target: [1, 0.6], moving: false, pending: false, exact: null, inn: null, abc: null, mcmc: null, eps: 0.1, jobs: 0, sampler: null, innStatus: null, innScore: null };
 
@@ -64,6 +69,7 @@ function drawMain() {
   c.dataset.target = state.target.map((v) => v.toFixed(3)).join(',');
   c.dataset.tip = e?.tip ? e.tip.map((v) => v.toFixed(3)).join(',') : '';
   c.setAttribute('aria-label', `Target at (${state.target[0].toFixed(2)}, ${state.target[1].toFixed(2)}): drag it, or move it with the arrow keys (Shift for larger steps)`);
+  $('sum-arm').textContent = fansText(wasm, [[NAMES.exact, e?.samples], [NAMES.inn, state.inn?.samples]]);
 }
 
 function drawRun(method) {
@@ -73,6 +79,7 @@ function drawRun(method) {
   drawTarget(f, state.target, { radius: method === 'abc' ? state.eps : 0 });
   $(`cv-arm-${method}`).dataset.tip = r?.tip ? r.tip.map((v) => v.toFixed(3)).join(',') : '';
   $(`arm-${method}-price`).textContent = priceText(method, r, state, view);
+  $(`sum-arm-${method}`).textContent = fansText(wasm, [[NAMES[method], r?.samples]]);
   $(`arm-${method}-progress`).value = r?.price ? r.price.kept / r.price.wanted : 0;
   $(`arm-${method}-stop`).disabled = !r?.running;
 }
@@ -80,10 +87,10 @@ function drawRun(method) {
 function drawAllMarginals() {
   const e = state.exact;
   if (!e?.atRest || !e.samples) return;
-  const series = [['inn', state.inn], ['abc', state.abc], ['mcmc', state.mcmc]]
-    .filter(([, r]) => r?.samples?.length >= 8)
-    .map(([m, r]) => ({ colour: ARM_COLOURS[m], marginals: JSON.parse(wasm.armMarginals(r.samples, e.samples, BINS)) }));
+  const runs = RUNS.map((m) => (state[m]?.samples?.length >= 8 ? state[m].samples : null));
+  const series = RUNS.filter((m, i) => runs[i]).map((m) => ({ colour: ARM_COLOURS[m], marginals: JSON.parse(wasm.armMarginals(state[m].samples, e.samples, BINS)) }));
   drawMarginals($('cv-arm-marginals'), JSON.parse(wasm.armMarginals(e.samples, e.samples, BINS)), series);
+  $('sum-arm-marginals').textContent = marginalsText(wasm, e.samples, runs);
 }
 
 /** One animation frame: the exact fan for a moving target. */
@@ -101,7 +108,7 @@ function frame() {
 }
 
 function schedule() {
-  if (!state.pending) { state.pending = true; requestAnimationFrame(frame); }
+  if (!state.pending) { state.pending = true; frameId = requestAnimationFrame(frame); }
 }
 
 /** Moves the target (clamped by the core) while it is being dragged: the
@@ -117,8 +124,10 @@ function moveTo(t) {
   schedule();
 }
 
-/** The target rests: the full exact fan, its marginals, and the runs. */
+/** The target rests: the full exact fan, its marginals, and the runs. A
+ * drag's frame still pending would redraw the dragging fan over it. */
 function rest() {
+  if (state.pending) { cancelAnimationFrame(frameId); state.pending = false; }
   innFan();
   if (state.innStatus?.done) state.innScore = JSON.parse(state.sampler.scoreTarget(new Float64Array(state.target)));
   showInn();

@@ -80,7 +80,8 @@ export class MethodsPanel {
 
   showError(text) { for (const m of this.lineup) $(`score-${m.key}`).textContent = text; }
 
-  shown(key) { return !$(`cell-${key}`)?.hidden; }
+  /** Whether the cell of `key` is built and shown. */
+  shown(key) { const c = $(`cell-${key}`); return !!c && !c.hidden; }
 
   /** Asks `key` for the observed label, if it is shown and ready. */
   async ask(key) {
@@ -117,8 +118,10 @@ export class MethodsPanel {
         drawCell(m, this.answers[m.key], this.wasm, this.state, this.link().values);
         if (m.trains && !this.answers[m.key]) drawProgress(m, this.progress[m.key], this.trained.has(m.key));
       }
-      if (this.shown('cgan') && this.ganLosses.rows) {
-        this.wasm.drawLosses($('cv-cgan-losses'), new Float32Array(this.ganLosses.filled()), 'generator,discriminator', undefined);
+      if (this.shown('cgan')) {
+        const rows = new Float32Array(this.ganLosses.filled()), p = this.progress.cgan;
+        if (rows.length) this.wasm.drawLosses($('cv-cgan-losses'), rows, 'generator,discriminator', undefined);
+        $('sum-cgan-losses').textContent = this.wasm.ganLossesText(rows, p?.planned ?? 0, p?.seconds ?? 0, this.trained.has('cgan'));
       }
       drawCostChart($('cv-cost'), this.wasm, this.costs(), $('sum-cost'));
     });

@@ -1,5 +1,6 @@
 // The arm view's captions: the exact fan's provenance and each run's price,
-// in words, from the numbers the core computed.
+// in words, from the numbers the core computed; and the core's summaries
+// of what the canvases show.
 
 /** Bins per coordinate of the marginals. */
 export const BINS = 30;
@@ -43,3 +44,12 @@ export function priceText(method, r, state, view) {
     `${resim} R-hat ${num(p.rHat, 2)} (about 1 when the chains agree).`,
   ].join('\n');
 }
+
+const NONE = new Float32Array(0);
+
+/** The core's words for the fans `[name, samples or null]`, one after another. */
+export const fansText = (wasm, fans) => fans.map(([name, s]) => wasm.armFanText(name, s || NONE)).join(' ');
+
+/** The core's words for each coordinate's marginal: the exact draws'
+ * against those of `runs` (each run's samples, or null when not drawn). */
+export const marginalsText = (wasm, exact, runs) => wasm.armMarginalsText(exact, ...runs.map((s) => s || NONE));

@@ -36,7 +36,8 @@ export function buildCells(grid, picker, lineup, on) {
       const losses = element('canvas', { id: 'cv-cgan-losses', width: 300, height: 150 });
       losses.setAttribute('role', 'img');
       losses.setAttribute('aria-label', 'The cGAN\'s generator and discriminator losses against the training step');
-      cell.append(losses);
+      losses.setAttribute('aria-describedby', 'sum-cgan-losses');
+      cell.append(losses, element('p', { className: 'summary', id: 'sum-cgan-losses' }));
     }
     cell.append(element('p', { className: 'caption method-caption', id: `caption-${m.key}` }));
     grid.append(cell);
