@@ -51,7 +51,7 @@ settings! {
     config {
         #[serde(default)]
         problem: ProblemKind = "problem", PROBLEMS, Problem, [Mixture, Mixture, Mixture, Mixture, Arm],
-            "Problem", "The inverse problem: the labelled 8-mode mixture, or the robot arm on a rail.";
+            "Problem", "The inverse problem: the labelled Gaussian mixture (eight modes, or drawn by hand), or the robot arm on a rail.";
         labels: LabelMap = "labels", LABEL_MAPS, Problem, [SomeLabels, SomeLabels, SomeLabels, SomeLabels, SomeLabels],
             "Label map", "How the eight modes share colours (the label y).", head;
         #[serde(default = "arm_default_noise")]
