@@ -36,10 +36,11 @@ test('the problem description has every label map\'s modes, and an extent that h
     }
   }
   assert.deepEqual(r.views.some.modes.map((x) => x.label), [0, 0, 0, 0, 1, 1, 2, 3], 'the paper\'s label map');
-  // The page offers the core's label maps.
+  // The page offers the core's label maps, and a drawn mixture's entry
+  // that cannot be chosen (a drawn mixture is made in the data panel).
   await page.waitForFunction(() => document.querySelectorAll('#labels option').length > 0);
-  const options = await page.locator('#labels option').evaluateAll((os) => os.map((o) => o.value));
-  assert.deepEqual(options, ['some', 'all', 'none']);
+  const options = await page.locator('#labels option').evaluateAll((os) => os.map((o) => [o.value, o.disabled]));
+  assert.deepEqual(options, [['', true], ['some', false], ['all', false], ['none', false]]);
   await context.close();
 });
 
