@@ -120,7 +120,7 @@ test('ui=min shows the views alone, with a link to the full page and no notice',
     const { page, errors, context } = await openPage(browser, hash, { wait: false });
     await page.waitForFunction(() => window.innPlayground?.status().scoresStep !== undefined || window.innArm?.status().exact?.atRest, null, { timeout: 30000 });
     for (const id of views) assert.ok(await page.locator(`#${id}`).isVisible(), `${hash}: ${id} shown`);
-    const shown = await page.evaluate(() => [...document.querySelectorAll('button, select, input, label, fieldset, .caption, .lead, .settings, header, .score')]
+    const shown = await page.evaluate(() => [...document.querySelectorAll('button, select, input, label, fieldset, .caption, .more, .lead, .settings, header, .score')]
       .filter((e) => e.checkVisibility()).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`));
     assert.deepEqual(shown, [], `${hash}: no controls or text`);
     assert.equal(await page.locator('#notice').isVisible(), false, `${hash}: no notice`);
