@@ -14,6 +14,13 @@ pub fn table_json() -> Json {
     let rows: Vec<Json> = SETTINGS
         .iter()
         .map(|s| {
+            // Inserted one by one: collecting into the map would sort the
+            // entries first, with a sort the page's module would otherwise
+            // not hold.
+            let mut defaults = serde_json::Map::new();
+            for (p, st) in Preset::ALL.iter().zip(&starts) {
+                defaults.insert(p.name().to_string(), json!(s.get(st)));
+            }
             let mut row = json!({
                 "key": s.key,
                 "type": s.kind.name(),
@@ -23,9 +30,7 @@ pub fn table_json() -> Json {
                 "help": s.help,
                 "head": s.head,
                 "trains": s.trains(),
-                "defaults": Preset::ALL.iter().zip(&starts)
-                    .map(|(p, st)| (p.name().to_string(), json!(s.get(st))))
-                    .collect::<serde_json::Map<_, _>>(),
+                "defaults": defaults,
             });
             match s.kind {
                 super::Kind::Int { min, max } => {

@@ -11,6 +11,12 @@ use wasm_bindgen::prelude::*;
 
 fn link_json(state: &PageState, page: &Page, notices: &[String]) -> String {
     let hash = to_hash(state);
+    // Inserted one by one: collecting into the map would sort the entries
+    // first, with a sort the page's module would otherwise not hold.
+    let mut values = serde_json::Map::new();
+    for s in SETTINGS {
+        values.insert(s.key.to_string(), json!(s.get(state)));
+    }
     json!({
         "hash": if page.hash.is_empty() { hash } else { format!("{hash}&{}", page.hash) },
         "page": page,
@@ -22,10 +28,7 @@ fn link_json(state: &PageState, page: &Page, notices: &[String]) -> String {
         "nLabels": state.config.n_labels(),
         "abcEps": state.abc_eps,
         "abcBudget": state.abc_budget,
-        "values": SETTINGS
-            .iter()
-            .map(|s| (s.key.to_string(), json!(s.get(state))))
-            .collect::<serde_json::Map<_, _>>(),
+        "values": values,
     })
     .to_string()
 }
