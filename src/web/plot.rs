@@ -99,43 +99,42 @@ pub fn draw_losses(
         .label_style((FontFamily::SansSerif, 12))
         .draw()
         .map_err(|e| JsError::new(&e.to_string()))?;
+    // Every line is drawn in the plotting area's own pixels, mapped here
+    // as plotters maps a series' points: one drawing function for the
+    // curves and the legend's lines.
+    let plot = chart.plotting_area();
+    let origin = plot.get_base_pixel();
+    let pixel = |p: (f32, f32)| {
+        let (x, y) = plot.map_coordinate(&p);
+        (x - origin.0, y - origin.1)
+    };
+    let area = plot.strip_coord_spec();
+    let drawn = |e: Box<dyn std::error::Error>| JsError::new(&e.to_string());
     // Named in the legend rather than next to the line, where the label
     // would run under the legend whenever the bar was cleared lately.
     let mut legend: Vec<(String, Option<RGBColor>)> = Vec::new();
     if let Some(step) = bar_step.filter(|s| (first..=last).contains(s)) {
-        chart
-            .draw_series(std::iter::once(DashedPathElement::new(
-                [(step, lo), (step, hi)],
-                6,
-                4,
-                BAR_MARKER.stroke_width(2),
-            )))
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        let ends = vec![pixel((step, lo)), pixel((step, hi))];
+        draw_line(&area, ends, None, (6, 4)).map_err(drawn)?;
         legend.push((format!("bar cleared (step {step:.0})"), None));
     }
     for (i, name) in names.iter().enumerate() {
         let color = SERIES[i % SERIES.len()];
-        let points: Vec<(f32, f32)> = rows
+        let points: Vec<(i32, i32)> = rows
             .iter()
             .map(|r| (r[0], r[1 + i]))
             .filter(|p| usable(p.1))
+            .map(pixel)
             .collect();
         if points.is_empty() {
             continue;
         }
-        // One path, as `LineSeries` draws it without point markers.
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                points,
-                color.stroke_width(2),
-            )))
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        draw_line(&area, points, Some(color), (0, 0)).map_err(drawn)?;
         legend.push((name.to_string(), Some(color)));
     }
     // Before the first step there is nothing to name: no empty box.
     if !rows.is_empty() {
-        let area = chart.plotting_area().strip_coord_spec();
-        draw_legend(&area, &legend, legend_left).map_err(|e| JsError::new(&e.to_string()))?;
+        draw_legend(&area, &legend, legend_left).map_err(drawn)?;
     }
     area.present().map_err(|e| JsError::new(&e.to_string()))?;
     Ok(())
@@ -174,18 +173,28 @@ fn draw_legend(
     area.draw(&text)?;
     for (((_, y0), (_, y1)), (_, color)) in text.compute_line_layout()?.into_iter().zip(entries) {
         let (x, y) = (x + MARGIN, (y0 + y1) / 2);
-        match color {
-            Some(c) => area.draw(&PathElement::new(
-                vec![(x, y), (x + 16, y)],
-                c.stroke_width(2),
-            ))?,
-            None => area.draw(&DashedPathElement::new(
-                vec![(x, y), (x + 16, y)],
-                4,
-                3,
-                BAR_MARKER.stroke_width(2),
-            ))?,
-        }
+        draw_line(area, vec![(x, y), (x + 16, y)], *color, (4, 3))?;
+    }
+    Ok(())
+}
+
+/// Draws a line through `points` (pixels of `area`), 2 pixels wide: solid
+/// in a `Some` colour, or the bar's marker dashed with `dash` (the length
+/// of a dash and of a gap).
+fn draw_line(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    points: Vec<(i32, i32)>,
+    color: Option<RGBColor>,
+    dash: (i32, i32),
+) -> Result<(), Box<dyn std::error::Error>> {
+    match color {
+        Some(c) => area.draw(&PathElement::new(points, c.stroke_width(2)))?,
+        None => area.draw(&DashedPathElement::new(
+            points,
+            dash.0,
+            dash.1,
+            BAR_MARKER.stroke_width(2),
+        ))?,
     }
     Ok(())
 }
