@@ -1,65 +1,44 @@
-//! The sorts of the core: a small stable merge sort in place of the
-//! standard library's, whose every instantiation is several kilobytes of
-//! the page's module. Both orders here are total, so any correct sort gives
-//! the same result bit for bit.
+//! The sorts of the core, both through one instantiation of the standard
+//! library's unstable sort, of `u128` keys: each distinct sort call would
+//! otherwise be several kilobytes of the page's module. Both orders here
+//! are total, so the result is the one any correct sort gives, bit for bit.
+
+/// `x`'s bits, mapped so that unsigned order is `f64::total_cmp` order:
+/// negative values (sign set) have all bits flipped, the others the sign.
+fn ordered(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | 1 << 63
+    }
+}
+
+/// The inverse of [`ordered`].
+fn unordered(k: u64) -> f64 {
+    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+}
 
 /// Sorts `v` ascending by `f64::total_cmp`. Every sort of floats goes
 /// through here (and of keyed indices through [`sort_marks`]).
 pub fn sort_floats(v: &mut [f64]) {
-    merge_sort(v, |a, b| a.total_cmp(b).is_lt());
+    let mut keys: Vec<u128> = v.iter().map(|&x| u128::from(ordered(x)) << 64).collect();
+    keys.sort_unstable();
+    for (x, k) in v.iter_mut().zip(keys) {
+        *x = unordered((k >> 64) as u64);
+    }
 }
 
 /// Sorts `(key, index)` pairs ascending by key, ties by index: the order a
 /// stable sort by key gives when the indices are the original positions.
 pub fn sort_marks(v: &mut [(f64, usize)]) {
-    merge_sort(v, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt());
-}
-
-/// Runs this long are sorted by insertion before the merges.
-const RUN: usize = 16;
-
-/// Sorts `v` stably by `less`: insertion sort on runs of [`RUN`], then
-/// passes that merge neighbouring runs into a buffer and back, doubling
-/// the run each pass.
-fn merge_sort<T: Copy>(v: &mut [T], less: fn(&T, &T) -> bool) {
-    let n = v.len();
-    for run in v.chunks_mut(RUN) {
-        for i in 1..run.len() {
-            let mut j = i;
-            while j > 0 && less(&run[j], &run[j - 1]) {
-                run.swap(j, j - 1);
-                j -= 1;
-            }
-        }
-    }
-    if n <= RUN {
-        return;
-    }
-    let mut buf = v.to_vec();
-    let (mut src, mut dst): (&mut [T], &mut [T]) = (v, &mut buf);
-    let (mut width, mut result_in_v) = (RUN, true);
-    while width < n {
-        for start in (0..n).step_by(2 * width) {
-            let mid = (start + width).min(n);
-            let end = (start + 2 * width).min(n);
-            let (mut i, mut j) = (start, mid);
-            for slot in &mut dst[start..end] {
-                // Takes from the left run on ties: the merge is stable.
-                if j == end || (i < mid && !less(&src[j], &src[i])) {
-                    *slot = src[i];
-                    i += 1;
-                } else {
-                    *slot = src[j];
-                    j += 1;
-                }
-            }
-        }
-        std::mem::swap(&mut src, &mut dst);
-        width *= 2;
-        result_in_v = !result_in_v;
-    }
-    if !result_in_v {
-        dst.copy_from_slice(src);
+    let mut keys: Vec<u128> = v
+        .iter()
+        .map(|&(x, i)| u128::from(ordered(x)) << 64 | i as u128)
+        .collect();
+    keys.sort_unstable();
+    for (m, k) in v.iter_mut().zip(keys) {
+        *m = (unordered((k >> 64) as u64), k as u64 as usize);
     }
 }
 
