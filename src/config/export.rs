@@ -1,7 +1,24 @@
 //! The settings table as JSON, for the page's settings panel.
 
-use super::{Preset, ENGINE, LINK_VERSION, SETTINGS};
-use serde_json::{json, Value as Json};
+use super::{Kind, Preset, Value, ENGINE, LINK_VERSION, SETTINGS};
+use serde_json::{Map, Value as Json};
+
+/// A JSON object of `entries`, a later entry replacing an earlier one of
+/// the same key. One function builds every object of the page's larger
+/// documents: `json!` would inline a map insertion for each key.
+pub fn json_object(entries: Vec<(&str, Json)>) -> Json {
+    let mut map = Map::new();
+    for (key, value) in entries {
+        map.insert(key.to_string(), value);
+    }
+    Json::Object(map)
+}
+
+/// A setting's value as JSON: a number, a boolean, a name, a point's
+/// pair, or the link text of a list of modes.
+pub fn value_json(v: &Value) -> Json {
+    serde_json::to_value(v).expect("a setting's value serialises")
+}
 
 /// Every setting with its key, type, range, group, label, help and value
 /// per preset (newest version); the groups in the panel's order; the
@@ -14,42 +31,41 @@ pub fn table_json() -> Json {
     let rows: Vec<Json> = SETTINGS
         .iter()
         .map(|s| {
-            let mut row = json!({
-                "key": s.key,
-                "type": s.kind.name(),
-                "allowed": s.kind.describe(),
-                "group": s.group.name(),
-                "label": s.label,
-                "help": s.help,
-                "head": s.head,
-                "trains": s.trains(),
-                "defaults": Preset::ALL.iter().zip(&starts)
-                    .map(|(p, st)| (p.name().to_string(), json!(s.get(st))))
-                    .collect::<serde_json::Map<_, _>>(),
-            });
+            let defaults = Preset::ALL
+                .iter()
+                .zip(&starts)
+                .map(|(p, st)| (p.name(), value_json(&s.get(st))))
+                .collect();
+            let mut row = vec![
+                ("key", s.key.into()),
+                ("type", s.kind.name().into()),
+                ("allowed", s.kind.describe().into()),
+                ("group", s.group.name().into()),
+                ("label", s.label.into()),
+                ("help", s.help.into()),
+                ("head", s.head.into()),
+                ("trains", s.trains().into()),
+                ("defaults", json_object(defaults)),
+            ];
             match s.kind {
-                super::Kind::Int { min, max } => {
-                    row["min"] = json!(min);
-                    row["max"] = json!(max);
-                }
-                super::Kind::Real {
+                Kind::Int { min, max } => row.extend([("min", min.into()), ("max", max.into())]),
+                Kind::Real {
                     min,
                     max,
                     min_exclusive,
-                } => {
-                    row["min"] = json!(min);
-                    row["max"] = json!(max);
-                    row["minExclusive"] = json!(min_exclusive);
+                } => row.extend([
+                    ("min", min.into()),
+                    ("max", max.into()),
+                    ("minExclusive", min_exclusive.into()),
+                ]),
+                Kind::Choice(names) => row.push(("options", names.into())),
+                Kind::Point { lo, hi } => {
+                    row.extend([("min", lo[..].into()), ("max", hi[..].into())])
                 }
-                super::Kind::Choice(names) => row["options"] = json!(names),
-                super::Kind::Point { lo, hi } => {
-                    row["min"] = json!(lo);
-                    row["max"] = json!(hi);
-                }
-                super::Kind::Modes => row["limits"] = super::mix::limits_json(),
-                super::Kind::Bool => {}
+                Kind::Modes => row.push(("limits", super::mix::limits_json())),
+                Kind::Bool => {}
             }
-            row
+            json_object(row)
         })
         .collect();
     let mut groups: Vec<&str> = Vec::new();
@@ -58,15 +74,20 @@ pub fn table_json() -> Json {
             groups.push(s.group.name());
         }
     }
-    let presets: Vec<_> = Preset::ALL
+    let presets: Vec<Json> = Preset::ALL
         .iter()
-        .map(|p| json!({"name": p.name(), "explanation": p.explanation()}))
+        .map(|p| {
+            json_object(vec![
+                ("name", p.name().into()),
+                ("explanation", p.explanation().into()),
+            ])
+        })
         .collect();
-    json!({
-        "settings": rows,
-        "groups": groups,
-        "presets": presets,
-        "version": LINK_VERSION,
-        "engine": ENGINE,
-    })
+    json_object(vec![
+        ("settings", rows.into()),
+        ("groups", groups.into()),
+        ("presets", presets.into()),
+        ("version", LINK_VERSION.into()),
+        ("engine", ENGINE.into()),
+    ])
 }

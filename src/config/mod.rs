@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::problem::{GaussianMixture, Problem};
 pub use crate::problem::{LabelMap, ProblemKind};
 pub use departures::departures;
-pub use export::table_json;
+pub use export::{json_object, table_json, value_json};
 pub use preset::Preset;
 use serde::{Deserialize, Serialize};
 pub use setting::{Group, Kind, Place, Setting, Value, MAX_VALUE_LEN};

@@ -11,6 +11,7 @@ use serde::Serialize;
 mod bar;
 mod latent;
 mod observation;
+mod sort;
 
 pub use bar::{FidelityBar, FIDELITY_BAR};
 pub use latent::{padding_share, roles_text};
@@ -18,6 +19,7 @@ pub use observation::{
     resimulation, score_observation, CoordinateScore, ObservationBar, ObservationScore,
     Resimulation, OBSERVATION_BAR,
 };
+pub use sort::{sort_floats, sort_marks};
 
 /// A sample "is in" a mode when it lies within this many stds of its centre.
 pub const IN_MODE_STDS: f64 = 3.0;
@@ -67,19 +69,6 @@ fn mean_within(samples: &[f64], centre: [f64; 2], radius: f64) -> [f64; 2] {
         }
     }
     sum.map(|v| if k == 0 { f64::NAN } else { v / k as f64 })
-}
-
-/// Sorts `v` ascending by `f64::total_cmp`. Every sort of floats goes
-/// through here (and of keyed indices through [`sort_marks`]): each
-/// distinct sort call is a copy of the sorting code in the page's module.
-pub fn sort_floats(v: &mut [f64]) {
-    v.sort_unstable_by(f64::total_cmp);
-}
-
-/// Sorts `(key, index)` pairs ascending by key, ties by index: the order a
-/// stable sort by key gives when the indices are the original positions.
-pub fn sort_marks(v: &mut [(f64, usize)]) {
-    v.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
 }
 
 /// Median of `v` (NaN when empty); reorders `v`.

@@ -2,31 +2,41 @@
 //! exact posterior for the views, and the wasm self-test.
 
 use super::labelled_problem;
-use crate::config::SETTINGS;
+use crate::config::{json_object, value_json, SETTINGS};
 use crate::hash::{change_link, read_link, to_hash, Page, PageState};
 use crate::rng::Rng;
 use js_sys::Float32Array;
-use serde_json::json;
+use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
 
 fn link_json(state: &PageState, page: &Page, notices: &[String]) -> String {
     let hash = to_hash(state);
-    json!({
-        "hash": if page.hash.is_empty() { hash } else { format!("{hash}&{}", page.hash) },
-        "page": page,
-        "notices": notices,
-        "preset": state.preset.name(),
-        "explanation": state.preset.explanation(),
-        "departures": crate::config::departures(state.preset),
-        "config": state.config,
-        "nLabels": state.config.n_labels(),
-        "abcEps": state.abc_eps,
-        "abcBudget": state.abc_budget,
-        "values": SETTINGS
-            .iter()
-            .map(|s| (s.key.to_string(), json!(s.get(state))))
-            .collect::<serde_json::Map<_, _>>(),
-    })
+    let values = SETTINGS
+        .iter()
+        .map(|s| (s.key, value_json(&s.get(state))))
+        .collect();
+    let serialised = |v: serde_json::Result<Json>| v.expect("a link's state serialises");
+    json_object(vec![
+        (
+            "hash",
+            if page.hash.is_empty() {
+                hash
+            } else {
+                format!("{hash}&{}", page.hash)
+            }
+            .into(),
+        ),
+        ("page", serialised(serde_json::to_value(page))),
+        ("notices", notices.into()),
+        ("preset", state.preset.name().into()),
+        ("explanation", state.preset.explanation().into()),
+        ("departures", crate::config::departures(state.preset).into()),
+        ("config", serialised(serde_json::to_value(&state.config))),
+        ("nLabels", state.config.n_labels().into()),
+        ("abcEps", state.abc_eps.into()),
+        ("abcBudget", state.abc_budget.into()),
+        ("values", json_object(values)),
+    ])
     .to_string()
 }
 

@@ -1,6 +1,7 @@
 //! The loss curves, drawn with plotters on the page's canvas.
 
-use plotters::element::DashedPathElement;
+use plotters::coord::Shift;
+use plotters::element::{DashedPathElement, MultiLineText};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
@@ -78,11 +79,7 @@ pub fn draw_losses(
         tops.iter().sum::<f32>() / tops.len().max(1) as f32
     };
     let span = last - first;
-    let legend_at = if height_in(first, first + 0.3 * span) < height_in(last - 0.3 * span, last) {
-        SeriesLabelPosition::UpperLeft
-    } else {
-        SeriesLabelPosition::UpperRight
-    };
+    let legend_left = height_in(first, first + 0.3 * span) < height_in(last - 0.3 * span, last);
     let mut chart = ChartBuilder::on(&area)
         .margin(8)
         .margin_right(20)
@@ -99,54 +96,105 @@ pub fn draw_losses(
         .x_labels((span as usize + 1).clamp(2, 10))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.0e}"))
-        .label_style(("sans-serif", 12))
+        .label_style((FontFamily::SansSerif, 12))
         .draw()
         .map_err(|e| JsError::new(&e.to_string()))?;
+    // Every line is drawn in the plotting area's own pixels, mapped here
+    // as plotters maps a series' points: one drawing function for the
+    // curves and the legend's lines.
+    let plot = chart.plotting_area();
+    let origin = plot.get_base_pixel();
+    let pixel = |p: (f32, f32)| {
+        let (x, y) = plot.map_coordinate(&p);
+        (x - origin.0, y - origin.1)
+    };
+    let area = plot.strip_coord_spec();
+    let drawn = |e: Box<dyn std::error::Error>| JsError::new(&e.to_string());
     // Named in the legend rather than next to the line, where the label
     // would run under the legend whenever the bar was cleared lately.
+    let mut legend: Vec<(String, Option<RGBColor>)> = Vec::new();
     if let Some(step) = bar_step.filter(|s| (first..=last).contains(s)) {
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(step, lo), (step, hi)],
-                6,
-                4,
-                BAR_MARKER.stroke_width(2),
-            ))
-            .map_err(|e| JsError::new(&e.to_string()))?
-            .label(format!("bar cleared (step {step:.0})"))
-            .legend(|(x, y)| {
-                DashedPathElement::new(vec![(x, y), (x + 16, y)], 4, 3, BAR_MARKER.stroke_width(2))
-            });
+        let ends = vec![pixel((step, lo)), pixel((step, hi))];
+        draw_line(&area, ends, None, (6, 4)).map_err(drawn)?;
+        legend.push((format!("bar cleared (step {step:.0})"), None));
     }
     for (i, name) in names.iter().enumerate() {
         let color = SERIES[i % SERIES.len()];
-        let points: Vec<(f32, f32)> = rows
+        let points: Vec<(i32, i32)> = rows
             .iter()
             .map(|r| (r[0], r[1 + i]))
             .filter(|p| usable(p.1))
+            .map(pixel)
             .collect();
         if points.is_empty() {
             continue;
         }
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(|e| JsError::new(&e.to_string()))?
-            .label(*name)
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
-            });
+        draw_line(&area, points, Some(color), (0, 0)).map_err(drawn)?;
+        legend.push((name.to_string(), Some(color)));
     }
     // Before the first step there is nothing to name: no empty box.
     if !rows.is_empty() {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 12))
-            .position(legend_at)
-            .draw()
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        draw_legend(&area, &legend, legend_left).map_err(drawn)?;
     }
     area.present().map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(())
+}
+
+/// The legend, in the upper left or right corner of the plotting area, as
+/// plotters' series labels draw it there (their default margin of
+/// 10 and legend area of 30 pixels, a translucent white box with a black
+/// border, 12-pixel sans-serif text), each entry's line a solid `Some`
+/// colour or the bar's dashed marker. Drawn here rather than by plotters,
+/// whose series labels look their default font up by name, which takes
+/// the Unicode case tables into the page's module.
+fn draw_legend(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    entries: &[(String, Option<RGBColor>)],
+    left: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    const MARGIN: i32 = 10;
+    const LINE_AREA: i32 = 30;
+    let font: TextStyle = (FontFamily::SansSerif, 12).into_font().into();
+    let mut text = MultiLineText::<_, &str>::new((0, 0), &font);
+    for (label, _) in entries {
+        text.push_line(label.as_str());
+    }
+    let (w, h) = text.estimate_dimension()?;
+    let (w, h) = (w + LINE_AREA + 2 * MARGIN, h + 2 * MARGIN);
+    let (area_w, _) = area.dim_in_pixel();
+    let (x, y) = (if left { 5 } else { area_w as i32 - w - 5 }, 5);
+    text.relocate((x + LINE_AREA + MARGIN, y + MARGIN));
+    let corners = [(x, y), (x + w, y + h)];
+    // Filled as plotters fills its legend box: the style of the colour,
+    // stroke width 1, then filled.
+    let background = ShapeStyle::from(WHITE.mix(0.85)).filled();
+    area.draw(&Rectangle::new(corners, background))?;
+    area.draw(&Rectangle::new(corners, BLACK))?;
+    area.draw(&text)?;
+    for (((_, y0), (_, y1)), (_, color)) in text.compute_line_layout()?.into_iter().zip(entries) {
+        let (x, y) = (x + MARGIN, (y0 + y1) / 2);
+        draw_line(area, vec![(x, y), (x + 16, y)], *color, (4, 3))?;
+    }
+    Ok(())
+}
+
+/// Draws a line through `points` (pixels of `area`), 2 pixels wide: solid
+/// in a `Some` colour, or the bar's marker dashed with `dash` (the length
+/// of a dash and of a gap).
+fn draw_line(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    points: Vec<(i32, i32)>,
+    color: Option<RGBColor>,
+    dash: (i32, i32),
+) -> Result<(), Box<dyn std::error::Error>> {
+    match color {
+        Some(c) => area.draw(&PathElement::new(points, c.stroke_width(2)))?,
+        None => area.draw(&DashedPathElement::new(
+            points,
+            dash.0,
+            dash.1,
+            BAR_MARKER.stroke_width(2),
+        ))?,
+    }
     Ok(())
 }

@@ -6,10 +6,10 @@
 //! here, so that a caption cannot disagree with the scores beside it.
 
 use super::labelled_problem;
+use crate::config::json_object;
 use crate::metrics::{latent_health, score_label, IN_MODE_STDS};
 use crate::problem::{LabelMap, Problem, ProblemKind};
 use js_sys::Float64Array;
-use serde_json::json;
 use wasm_bindgen::prelude::*;
 
 /// The label maps in the order the page offers them, each with what it
@@ -45,35 +45,43 @@ fn extent(g: &dyn Problem) -> (f64, f64) {
 #[wasm_bindgen(js_name = problemView)]
 pub fn problem_view(labels: &str) -> Result<String, JsError> {
     let g = labelled_problem(labels)?;
-    let modes: Vec<_> = g
+    let modes: Vec<serde_json::Value> = g
         .modes()
         .iter()
         .map(|m| {
-            json!({
-                "centre": m.centre,
-                "std": m.std,
-                "weight": m.weight,
-                "label": m.label,
-                "inModeRadius": IN_MODE_STDS * m.std,
-            })
+            json_object(vec![
+                ("centre", m.centre[..].into()),
+                ("std", m.std.into()),
+                ("weight", m.weight.into()),
+                ("label", m.label.into()),
+                ("inModeRadius", (IN_MODE_STDS * m.std).into()),
+            ])
         })
         .collect();
     let (lo, hi) = extent(g.as_ref());
-    Ok(json!({"nLabels": g.n_labels(), "modes": modes, "extent": [lo, hi]}).to_string())
+    Ok(json_object(vec![
+        ("nLabels", g.n_labels().into()),
+        ("modes", modes.into()),
+        ("extent", vec![lo, hi].into()),
+    ])
+    .to_string())
 }
 
 /// The label maps a link may name, as JSON: `[{name, nLabels, note}]`,
 /// `note` null where the number of labels says it all.
 #[wasm_bindgen(js_name = labelMaps)]
 pub fn label_maps() -> String {
-    let maps: Vec<_> = LABEL_MAPS
+    let maps: Vec<serde_json::Value> = LABEL_MAPS
         .iter()
         .map(|&(map, note)| {
-            json!({
-                "name": map.name(),
-                "nLabels": ProblemKind::Mixture.build(map, 0.0).map_or(0, |p| p.n_labels()),
-                "note": note,
-            })
+            let n_labels = ProblemKind::Mixture
+                .build(map, 0.0)
+                .map_or(0, |p| p.n_labels());
+            json_object(vec![
+                ("name", map.name().into()),
+                ("nLabels", n_labels.into()),
+                ("note", note.into()),
+            ])
         })
         .collect();
     serde_json::Value::Array(maps).to_string()
@@ -99,12 +107,22 @@ pub fn mode_counts(labels: &str, label: usize, samples: &[f32]) -> Result<String
     // Shares back to whole counts: each share is a count over at most the
     // number of samples, so rounding recovers the count exactly.
     let inside = (score.in_correct * score.samples as f64).round();
-    let modes: Vec<_> = score
+    let modes: Vec<serde_json::Value> = score
         .modes
         .iter()
-        .map(|m| json!({"centre": g.modes()[m.mode].centre, "count": (m.mass * inside).round()}))
+        .map(|m| {
+            json_object(vec![
+                ("centre", g.modes()[m.mode].centre[..].into()),
+                ("count", (m.mass * inside).round().into()),
+            ])
+        })
         .collect();
-    Ok(json!({"n": score.samples, "modes": modes, "inside": inside}).to_string())
+    Ok(json_object(vec![
+        ("n", score.samples.into()),
+        ("modes", modes.into()),
+        ("inside", inside.into()),
+    ])
+    .to_string())
 }
 
 /// Mean and standard deviation of each latent dimension of `z` (`n x nz`,
