@@ -9,7 +9,12 @@ const HEAT = 48;       // log|det J| cells per side
 const SAMPLES = 500;   // posterior samples followed from z to x
 const GAP_MS = 1000;   // fresh numbers at most once a second while training
 const $ = (id) => document.getElementById(id);
-const fmt = (v) => (v < 0 ? '' : '\u2007') + v.toFixed(2);
+/** Two decimals, a figure space for the sign of a positive value; a
+ * value that rounds to zero is 0.00, never -0.00. */
+const fmt = (v) => {
+  const t = v.toFixed(2);
+  return /^-0\.00$/.test(t) ? '\u20070.00' : (v < 0 ? '' : '\u2007') + t;
+};
 
 export class CouplingPanel {
   /** `request(type, payload)`: the worker's answer; `state`: the page state. */
