@@ -4,6 +4,7 @@
 //! is checked once into a [`ValidConfig`].
 
 mod check;
+mod decimal;
 mod departures;
 mod export;
 mod macros;

@@ -196,7 +196,7 @@ impl Kind {
                 let plain = text
                     .chars()
                     .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
-                let x = text.parse::<f64>().ok().filter(|x| plain && x.is_finite());
+                let x = super::decimal::parse_f64(text).filter(|x| plain && x.is_finite());
                 x.map(Value::Real)
             }
             Kind::Bool => match text {
