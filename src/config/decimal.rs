@@ -1,7 +1,7 @@
 //! Decimal text to `f64`, correctly rounded (to nearest, ties to even),
 //! accepting exactly what `str::parse::<f64>` accepts among texts of
 //! digits, `.`, `+`, `-`, `e` and `E`. Settings are read through this
-//! rather than the standard parser because the standard one ships a 10 KB
+//! rather than the standard parser because the standard one ships a large
 //! table of powers of five in the page's module; here the rare long or
 //! far-out values are rounded with exact integer arithmetic instead, and
 //! short values (up to 19 digits, powers of ten up to 22) take the exact

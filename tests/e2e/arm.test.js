@@ -159,7 +159,7 @@ const described = (page) => page.evaluate(() => ['cv-arm', 'cv-arm-abc', 'cv-arm
 const numbers = (re, text) => { const m = text.match(re); assert.ok(m, `${re} in ${text}`); return m.slice(1).map(Number); };
 
 /** The fan summary's numbers: arms, the base heights' and first angles' middle 80%, the tips' mean. */
-const fan = (name, text) => numbers(new RegExp(`${name}: (\\d+) arms; the middle 80% have their base at heights (-?[\\d.]+) to (-?[\\d.]+) on the rail and their first segment at (-?[\\d.]+) to (-?[\\d.]+) rad from the horizontal; their tips' mean is \\((-?[\\d.]+), (-?[\\d.]+)\\)`), text);
+const fan = (name, text) => numbers(new RegExp(`${name}: (\\d+) arms; the middle 80% of their bases sit at heights (-?[\\d.]+) to (-?[\\d.]+) on the rail, and the middle 80% of their first segments leave it at (-?[\\d.]+) to (-?[\\d.]+) rad from the horizontal; their tips' mean is \\((-?[\\d.]+), (-?[\\d.]+)\\)`), text);
 
 test('each arm canvas is described in numbers, and the descriptions follow the target', async () => {
   const { page, errors, context } = await openArm('#problem=arm&target=1.2,0.3');

@@ -141,7 +141,12 @@ test('the lesson-link maker writes a link that hides what was ticked and shows t
   await page.selectOption('#maker-colour', '2');
   const prompt = 'Where will <b>green</b> land? & why';
   await page.fill('#maker-prompt', prompt);
-  const url = await page.locator('[data-testid=maker-link]').innerText();
+  assert.deepEqual(errors, [], 'no page error while the link is made');
+  // The link as written by the maker's last input (read as text: the
+  // maker writes it on each input and change event).
+  await page.waitForFunction(() => /hide=data,losses,lr/.test(document.getElementById('maker-link').textContent), null, { timeout: 5000 })
+    .catch(async () => assert.fail(`the maker's link: '${await page.locator('[data-testid=maker-link]').textContent()}', page errors: ${errors}`));
+  const url = await page.locator('[data-testid=maker-link]').textContent();
   assert.ok(url.startsWith(BASE_URL.replace(/\/$/, '')), url);
   assert.match(url, /hide=data,losses,lr/);
   await page.click('#maker-copy');

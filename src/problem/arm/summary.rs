@@ -39,7 +39,7 @@ pub fn fan_text(name: &str, arms: &[f64]) -> Result<String, Error> {
         .fold([0.0; 2], |t, p| [t[0] + p[0], t[1] + p[1]])
         .map(|s| s / n as f64);
     Ok(format!(
-        "{name}: {n} arms; the middle 80% have their base at heights {b0:.2} to {b1:.2} on the rail and their first segment at {a0:.2} to {a1:.2} rad from the horizontal; their tips' mean is ({t0:.2}, {t1:.2})."
+        "{name}: {n} arms; the middle 80% of their bases sit at heights {b0:.2} to {b1:.2} on the rail, and the middle 80% of their first segments leave it at {a0:.2} to {a1:.2} rad from the horizontal; their tips' mean is ({t0:.2}, {t1:.2})."
     ))
 }
 
@@ -86,8 +86,9 @@ mod tests {
         let arms = straight();
         assert_eq!(
             fan_text("Exact", &arms).unwrap(),
-            "Exact: 101 arms; the middle 80% have their base at heights 0.10 to 0.90 on the \
-             rail and their first segment at 0.00 to 0.00 rad from the horizontal; their tips' \
+            "Exact: 101 arms; the middle 80% of their bases sit at heights 0.10 to 0.90 on the \
+             rail, and the middle 80% of their first segments leave it at 0.00 to 0.00 rad from \
+             the horizontal; their tips' \
              mean is (2.00, 0.50)."
         );
         assert_eq!(fan_text("INN", &[]).unwrap(), "INN: no arms yet.");
