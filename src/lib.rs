@@ -13,6 +13,7 @@ pub mod evaluate;
 pub mod fidelity;
 pub mod hash;
 pub mod inn;
+pub mod json;
 pub mod linalg;
 pub mod loss;
 pub mod method;

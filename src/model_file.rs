@@ -6,8 +6,9 @@
 use crate::config::{TrainConfig, ENGINE};
 use crate::error::Error;
 use crate::inn::{CouplingBlock, Permutation};
+use crate::json::{self, Json};
 use crate::train::Trainer;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The `format` field every model file carries.
 pub const FORMAT: &str = "inn-playground-model";
@@ -16,15 +17,46 @@ pub const VERSION: u64 = 1;
 /// Larger files are refused before parsing (the paper's model is ~3 MB).
 pub const MAX_BYTES: usize = 32 << 20;
 
+/// The document's members; no other is allowed.
+const FIELDS: [&str; 7] = [
+    "format",
+    "version",
+    "engine",
+    "config",
+    "step",
+    "permutations",
+    "params",
+];
+
+/// The permutations of a model file or a helper's opening: one array of
+/// indices per block (whether they fit the network is checked later).
+pub(crate) fn read_permutations(j: &Json) -> Result<Vec<Vec<usize>>, String> {
+    let not = |what: String, j: &Json| format!("{what} is {j}, not an array");
+    j.as_array()
+        .ok_or_else(|| not("permutations".into(), j))?
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.as_array()
+                .ok_or_else(|| not(format!("permutation {i}"), p))?
+                .iter()
+                .map(|e| {
+                    e.as_u64()
+                        .map(|e| usize::try_from(e).unwrap_or(usize::MAX))
+                        .ok_or_else(|| format!("permutation {i} holds {e}"))
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// The document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ModelFile {
     pub format: String,
     pub version: u64,
     /// The arithmetic the weights were trained in ([`ENGINE`]); files from
-    /// before engines were numbered are engine 1.
-    #[serde(default = "first_engine")]
+    /// before engines were numbered (which lack it) are engine 1.
     pub engine: u32,
     pub config: TrainConfig,
     /// Steps the weights were trained for.
@@ -35,10 +67,6 @@ pub struct ModelFile {
     /// average where the configuration keeps one); training from a file
     /// goes on from these weights.
     pub params: Vec<f32>,
-}
-
-fn first_engine() -> u32 {
-    1
 }
 
 fn bad(why: impl Into<String>) -> Error {
@@ -85,21 +113,20 @@ impl ModelFile {
                 MAX_BYTES >> 20
             )));
         }
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            if e.is_eof() {
+        let value = json::parse(text).map_err(|e| {
+            if e.eof {
                 bad(format!(
                     "the file ends early (truncated?) at line {}, column {}",
-                    e.line(),
-                    e.column()
+                    e.line, e.column
                 ))
             } else {
                 bad(format!("not JSON: {e}"))
             }
         })?;
-        let Some(obj) = value.as_object() else {
+        let Json::Obj(members) = &value else {
             return Err(bad("expected a JSON object at the top level"));
         };
-        match obj.get("format").and_then(|f| f.as_str()) {
+        match value.get("format").and_then(Json::as_str) {
             Some(FORMAT) => {}
             Some(other) => {
                 return Err(bad(format!("format is \"{other}\", expected \"{FORMAT}\"")))
@@ -110,7 +137,7 @@ impl ModelFile {
                 )))
             }
         }
-        match obj.get("version").and_then(|v| v.as_u64()) {
+        match value.get("version").and_then(Json::as_u64) {
             Some(VERSION) => {}
             Some(v) => {
                 return Err(bad(format!(
@@ -119,18 +146,47 @@ impl ModelFile {
             }
             None => return Err(bad("no numeric \"version\" field")),
         }
-        if let Some(params) = obj.get("params").and_then(|p| p.as_array()) {
-            if let Some(i) = params
-                .iter()
-                .position(|p| !p.as_f64().is_some_and(f64::is_finite))
-            {
-                return Err(bad(format!(
-                    "weight {i} is {}, not a finite number",
-                    params[i]
-                )));
-            }
+        if let Some((k, _)) = members.iter().find(|(k, _)| !FIELDS.contains(&k.as_str())) {
+            return Err(bad(format!(
+                "unknown field \"{k}\"; a model file has {}",
+                FIELDS.join(", ")
+            )));
         }
-        let file: ModelFile = serde_json::from_value(value).map_err(|e| bad(format!("{e}")))?;
+        let field = |k: &str| value.get(k).ok_or_else(|| bad(format!("no \"{k}\" field")));
+        let params = field("params")?;
+        let params = params
+            .as_array()
+            .ok_or_else(|| bad(format!("params is {params}, not an array")))?
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match p.as_f64() {
+                Some(x) => Ok(x as f32),
+                None => Err(bad(format!("weight {i} is {p}, not a finite number"))),
+            })
+            .collect::<Result<Vec<f32>, Error>>()?;
+        let engine = match value.get("engine") {
+            None => 1,
+            Some(e) => e
+                .as_u64()
+                .and_then(|e| u32::try_from(e).ok())
+                .ok_or_else(|| bad(format!("engine is {e}, not an engine number")))?,
+        };
+        let config = TrainConfig::from_json(field("config")?)
+            .map_err(|e| bad(format!("configuration: {e}")))?;
+        let step = field("step")?;
+        let step = step
+            .as_u64()
+            .ok_or_else(|| bad(format!("step is {step}, not a whole number")))?;
+        let permutations = read_permutations(field("permutations")?).map_err(bad)?;
+        let file = ModelFile {
+            format: FORMAT.into(),
+            version: VERSION,
+            engine,
+            config,
+            step,
+            permutations,
+            params,
+        };
         file.check()?;
         Ok(file)
     }

@@ -3,13 +3,15 @@
 //! values, so that a setting is declared in one place.
 
 /// Each row: `field: Type = "key", kind, Group, [fast, paper,
-/// forward-only, backward-only], "label", "help"` (optionally `, head`),
-/// preceded by any attributes of the field (`#[serde(default)]` for a
-/// setting that model files written before it lack). `losses` rows name a
-/// term and its part (`y.weight`) instead of a field and type.
+/// forward-only, backward-only, arm], "label", "help"` (optionally
+/// `, head`), preceded by `@missing(value)` for a setting that model files
+/// written before it lack (the value that gives the behaviour from before
+/// it) and by any attributes of the field (for its serialisation). `losses`
+/// rows name a term and its part (`y.weight`) instead of a field and type.
 macro_rules! settings {
     (
         config { $(
+            $(@missing($cmiss:expr))?
             $(#[$cattr:meta])*
             $cfield:ident : $cty:ty = $ckey:literal, $ckind:expr, $cgroup:ident,
                 [$($cval:expr),+], $clabel:literal, $chelp:literal $(, $chead:ident)?;
@@ -26,7 +28,7 @@ macro_rules! settings {
         /// Everything that defines a training run; the same config and seed
         /// give the same run, bit for bit. Its fields are the rows of the
         /// settings table.
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Serialize)]
         pub struct TrainConfig {
             $( $(#[$cattr])* #[doc = $chelp] pub $cfield: $cty, )*
             /// Which loss terms are used, and their weights.
@@ -52,6 +54,8 @@ macro_rules! settings {
                 place: Place::Config {
                     get: |c| SettingValue::to_value(&c.$cfield),
                     set: |c, v| c.$cfield = SettingValue::from_value(v),
+                    field: &[stringify!($cfield)],
+                    missing: settings!(@missing $cty $(, $cmiss)?),
                 },
             }, )*
             $( Setting {
@@ -60,6 +64,8 @@ macro_rules! settings {
                 place: Place::Config {
                     get: |c| SettingValue::to_value(&c.losses.$lterm.$lpart),
                     set: |c, v| c.losses.$lterm.$lpart = SettingValue::from_value(v),
+                    field: &["losses", stringify!($lterm), stringify!($lpart)],
+                    missing: None,
                 },
             }, )*
             $( Setting {
@@ -84,6 +90,13 @@ macro_rules! settings {
             }
         }
     };
+    (@missing $ty:ty, $value:expr) => {
+        Some(|| {
+            let v: $ty = $value;
+            SettingValue::to_value(&v)
+        })
+    };
+    (@missing $ty:ty) => { None };
     (@head head) => { true };
     (@head) => { false };
 }

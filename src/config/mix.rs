@@ -230,22 +230,11 @@ pub fn serialize<S: serde::Serializer>(modes: &[Mode], s: S) -> Result<S::Ok, S:
     s.serialize_str(&text(modes))
 }
 
-/// Reads a mode list from its text (a model file's), every mode allowed.
-pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Mode>, D::Error> {
-    let t = <String as serde::Deserialize>::deserialize(d)?;
-    let r = read(&t);
-    match r.dropped.first() {
-        None => Ok(r.modes),
-        Some(bad) => Err(serde::de::Error::custom(format!(
-            "mix: mode {}: {}",
-            bad.number, bad.why
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Preset, TrainConfig};
+    use crate::LabelMap;
 
     #[test]
     fn the_issues_example_reads_as_written() {
@@ -309,17 +298,15 @@ mod tests {
 
     #[test]
     fn files_hold_the_link_text() {
-        #[derive(serde::Serialize, serde::Deserialize)]
-        struct F {
-            #[serde(with = "super")]
-            mix: Vec<Mode>,
-        }
-        let mix = read("-2,0,0.3,0;0,2,0.2,1,2").modes;
-        let json = serde_json::to_string(&F { mix: mix.clone() }).unwrap();
-        assert_eq!(json, r#"{"mix":"-2,0,0.3,0;0,2,0.2,1,2"}"#);
-        assert!(same(&serde_json::from_str::<F>(&json).unwrap().mix, &mix));
-        let bad = serde_json::from_str::<F>(r#"{"mix":"0,0,9,0"}"#);
-        assert!(bad.is_err_and(|e| e.to_string().contains("mode 1: std must be")));
+        let mut c = Preset::Fast.config(LabelMap::Some, 1);
+        c.mix = read("-2,0,0.3,0;0,2,0.2,1,2").modes;
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(json.contains(r#""mix":"-2,0,0.3,0;0,2,0.2,1,2""#), "{json}");
+        let back = TrainConfig::from_json(&crate::json::parse(&json).unwrap()).unwrap();
+        assert!(same(&back.mix, &c.mix));
+        let bad = json.replace("0,2,0.2,1,2", "0,0,9,0");
+        let e = TrainConfig::from_json(&crate::json::parse(&bad).unwrap()).unwrap_err();
+        assert_eq!(e, "mix: mode 2: std must be in [0.05, 1.5]");
     }
 
     #[test]

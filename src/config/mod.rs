@@ -4,9 +4,10 @@
 //! is checked once into a [`ValidConfig`].
 
 mod check;
-mod decimal;
+pub(crate) mod decimal;
 mod departures;
 mod export;
+mod from_json;
 mod macros;
 pub mod mix;
 mod preset;
@@ -23,7 +24,7 @@ pub use crate::problem::{LabelMap, ProblemKind};
 pub use departures::departures;
 pub use export::{json_object, table_json, value_json};
 pub use preset::Preset;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 pub use setting::{Group, Kind, Place, Setting, Value, MAX_VALUE_LEN};
 pub use table::{PageState, TrainConfig, SETTINGS};
 pub use values::SettingValue;
@@ -41,7 +42,7 @@ pub const MAX_Y_WIDTH: usize = 16;
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// One loss term: whether it is used, and its weight.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct LossTerm {
     pub on: bool,
     pub weight: f64,
@@ -59,7 +60,7 @@ impl LossTerm {
 }
 
 /// The paper's losses plus the research code's maximum-likelihood term.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct LossWeights {
     /// L_y: MSE of the y part and padding of f(x).
     pub y: LossTerm,

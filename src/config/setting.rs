@@ -261,6 +261,11 @@ pub enum Place {
         get: fn(&TrainConfig) -> Value,
         /// Writes a value of the setting's kind.
         set: fn(&mut TrainConfig, Value),
+        /// Its path in a model file's configuration object.
+        field: &'static [&'static str],
+        /// Its value in model files written before it existed, which lack
+        /// it; `None` if every model file has it.
+        missing: Option<fn() -> Value>,
     },
     /// In the link's state beside it (the baselines' settings).
     Page {

@@ -11,9 +11,9 @@
 //! makes a new version, and the values it replaces go to
 //! [`RETIRED`](super::versions::RETIRED), so that old links keep their
 //! meaning. A new setting's value in every preset must give the runs of
-//! before it (or its older value goes there too); a field model files
-//! written before it lack gets `#[serde(default)]`, with zero meaning the
-//! behaviour from before it.
+//! before it (or its older value goes there too), and its row starts with
+//! `@missing(value)`: the value model files written before it, which lack
+//! it, are read with (zero, or off, meaning the behaviour from before it).
 
 use super::macros::{column, settings};
 use super::setting::{Group, Kind, Place, Setting};
@@ -22,7 +22,7 @@ use super::{LossWeights, Preset, MAX_SEED, MAX_Y_WIDTH};
 use crate::problem::LabelMap::{self, Some as SomeLabels};
 use crate::problem::ProblemKind::{self, Arm, Mixture};
 use crate::problem::{Mode, ARM_DEFAULT_NOISE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 const LABEL_MAPS: Kind = Kind::Choice(&["all", "some", "none"]);
 const PROBLEMS: Kind = Kind::Choice(&["mixture", "arm"]);
@@ -34,11 +34,6 @@ const ARM_TARGETS: Kind = Kind::Point {
 };
 const STEPS: u64 = 1_000_000;
 
-/// The arm's noise in model files written before the arm existed.
-fn arm_default_noise() -> f64 {
-    ARM_DEFAULT_NOISE
-}
-
 // `fast` was chosen by measurement (docs/tuning.md); `paper` is the
 // official notebook's configuration. `arm` (docs/arm-tuning.md) is the
 // paper's INN trained by maximum likelihood alone: the MMD losses cost
@@ -49,12 +44,12 @@ fn arm_default_noise() -> f64 {
 // dead units through subnormal floats, which slow the steps many times.
 settings! {
     config {
-        #[serde(default)]
+        @missing(Mixture)
         problem: ProblemKind = "problem", PROBLEMS, Problem, [Mixture, Mixture, Mixture, Mixture, Arm],
             "Problem", "The inverse problem: the labelled Gaussian mixture (eight modes, or drawn by hand), or the robot arm on a rail.";
         labels: LabelMap = "labels", LABEL_MAPS, Problem, [SomeLabels, SomeLabels, SomeLabels, SomeLabels, SomeLabels],
             "Label map", "How the eight modes share colours (the label y).", head;
-        #[serde(default = "arm_default_noise")]
+        @missing(ARM_DEFAULT_NOISE)
         arm_noise: f64 = "arm_noise", Kind::real(0.0, 0.2), Problem,
             [ARM_DEFAULT_NOISE, ARM_DEFAULT_NOISE, ARM_DEFAULT_NOISE, ARM_DEFAULT_NOISE, ARM_DEFAULT_NOISE],
             "Arm: observation noise", "Std of the noise on each coordinate of the arm's observed tip (the arm only).";
@@ -70,7 +65,7 @@ settings! {
             "Network width (0: auto)", "Total width of the network; 0 picks the smallest that holds [z, y].";
         ndim_z: usize = "ndim_z", Kind::int(1, 8), Network, [4, 2, 4, 4, 2],
             "Latent dimensions", "Dimension of the latent z.";
-        #[serde(default)]
+        @missing(0)
         y_width: usize = "y_width", Kind::int(0, MAX_Y_WIDTH as u64), Network, [0, 8, 0, 0, 0],
             "Width of y (0: labels)", "Width of the one-hot y; 0: one per label (the notebook keeps 8 whatever the map).";
         clamp: f64 = "clamp", Kind::above(0.0, 10.0), Network, [1.9, 2.0, 1.9, 1.9, 1.0],
@@ -103,12 +98,13 @@ settings! {
             "Noise on y", "Noise on the one-hot y in training and in sampling.";
         pad_noise: f64 = "pad_noise", Kind::real(0.0, 1.0), Sampling, [0.05, 0.05, 0.05, 0.05, 0.025],
             "Noise on padding", "Noise on the padding dimensions in training and in sampling.";
-        #[serde(default)]
+        @missing(0.0)
         average_decay: f64 = "average", Kind::real(0.0, 0.9999), Sampling, [0.99, 0.0, 0.99, 0.99, 0.99],
             "Weight averaging (0: off)", "Decay of the running average of the weights the network samples with and is saved with; 0: the raw weights.";
         ml_sigma: f64 = "ml_sigma", Kind::above(0.0, 10.0), Losses, [0.1, 0.1, 0.1, 0.1, 0.025],
             "Max. likelihood sigma", "Standard deviation of y and the padding in the maximum-likelihood term.";
-        #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::config::mix")]
+        @missing(Vec::new())
+        #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "crate::config::mix::serialize")]
         mix: Vec<Mode> = "mix", Kind::Modes, Problem, [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()],
             "Drawn modes", "A mixture of your own, replacing the label map's: modes x,y,std,label[,weight] separated by ';'; labels are the colours present, renumbered in order if some are skipped.";
     }

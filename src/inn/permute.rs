@@ -3,10 +3,10 @@
 
 use super::{Invertible, Scratch};
 use crate::linalg::Real;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// `y[:, j] = x[:, perm[j]]`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Permutation {
     perm: Vec<usize>,
 }

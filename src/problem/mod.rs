@@ -16,11 +16,11 @@ pub use mixture::{GaussianMixture, LabelMap, Mode, TOY_CENTRES, TOY_STD};
 
 use crate::error::Error;
 use crate::rng::Rng;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Which problem a run learns: the setting `problem` of links, files and
 /// the command line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ProblemKind {
     /// The labelled Gaussian mixture (the paper's 8-mode toy).

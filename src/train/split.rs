@@ -20,8 +20,9 @@ use crate::config::TrainConfig;
 use crate::error::Error;
 use crate::inn::{InvertibleNet, Permutation};
 use crate::linalg::Real;
+use crate::model_file::read_permutations;
 use crate::rng::Rng;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::ops::Range;
 
 /// The packets that cross between the two workers, in the order of a step.
@@ -223,7 +224,7 @@ impl SplitStep {
 
 /// What the helper is made from: the network's structure (configuration
 /// and permutations); the weights come with every step packet.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Opening {
     config: TrainConfig,
     permutations: Vec<Vec<usize>>,
@@ -264,12 +265,15 @@ impl<T: Real> Trainer<T> {
     /// same network, with weights that the first step packet sets.
     pub fn helper_from_opening(opening: &[u8]) -> Result<Self, Error> {
         let bad = |why: String| Error::InvalidArgument(format!("a helper's opening {why}"));
-        // Through a JSON value, as model files are read: the page's wasm
-        // then holds one reader of configurations, not two.
+        // Read as model files are, so that the page's module holds one
+        // reader of configurations.
         let text = std::str::from_utf8(opening).map_err(|e| bad(format!("{e}")))?;
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| bad(format!("{e}")))?;
-        let o: Opening = serde_json::from_value(value).map_err(|e| bad(format!("{e}")))?;
+        let value = crate::json::parse(text).map_err(|e| bad(format!("{e}")))?;
+        let field = |k: &str| value.get(k).ok_or_else(|| bad(format!("has no \"{k}\"")));
+        let o = Opening {
+            config: TrainConfig::from_json(field("config")?).map_err(bad)?,
+            permutations: read_permutations(field("permutations")?).map_err(bad)?,
+        };
         let cfg = o.config.check()?;
         let perms = o
             .permutations

@@ -5,7 +5,7 @@
 use super::{check_observation, Problem, ProblemView, ScoreKind};
 use crate::error::Error;
 use crate::rng::Rng;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Centres of the paper's eight modes, clockwise (a regular octagon of side 2).
 pub const TOY_CENTRES: [[f64; 2]; 8] = [
@@ -23,7 +23,7 @@ pub const TOY_CENTRES: [[f64; 2]; 8] = [
 pub const TOY_STD: f64 = 0.2;
 
 /// How the toy's eight modes share labels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LabelMap {
     /// Eight labels: every mode its own; the posterior is one Gaussian.
@@ -65,7 +65,7 @@ impl LabelMap {
 }
 
 /// One isotropic Gaussian component.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Mode {
     pub centre: [f64; 2],
     pub std: f64,
