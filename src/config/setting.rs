@@ -192,13 +192,11 @@ impl Kind {
         }
         match self {
             Kind::Int { .. } => text.parse().ok().map(Value::Int),
-            Kind::Real { .. } => {
-                let plain = text
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
-                let x = super::decimal::parse_f64(text).filter(|x| plain && x.is_finite());
-                x.map(Value::Real)
-            }
+            // The decimal parser reads digits, signs, '.' and exponents
+            // alone: no "inf", "NaN" or hex.
+            Kind::Real { .. } => super::decimal::parse_f64(text)
+                .filter(|x| x.is_finite())
+                .map(Value::Real),
             Kind::Bool => match text {
                 "1" | "true" => Some(Value::Bool(true)),
                 "0" | "false" => Some(Value::Bool(false)),

@@ -102,7 +102,18 @@ fn set_setting_is_strict_and_says_why() {
     );
     let err = |k, v| set_setting(&mut s.clone(), k, v).unwrap_err().to_string();
     assert_eq!(err("lr", "-1"), "lr must be in (0, 10], got -1");
-    assert_eq!(err("lr", "NaN"), "lr must be in (0, 10], got NaN");
+    for t in [
+        "NaN",
+        "inf",
+        "-infinity",
+        "0x1p-3",
+        "1e999",
+        "1_0",
+        " 1",
+        "1.2.3",
+    ] {
+        assert_eq!(err("lr", t), format!("lr must be in (0, 10], got {t}"));
+    }
     assert_eq!(err("on_x", "2"), "on_x must be 0 or 1, got 2");
     assert_eq!(
         err("labels", "many"),
