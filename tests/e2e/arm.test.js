@@ -4,7 +4,7 @@
 // each canvas is described in numbers that follow it too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, until } from './helpers.js';
+import { described, launch, openPage, until } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -149,12 +149,7 @@ test('answering many targets is measured for each method, the INN paying once an
   await context.close();
 });
 
-/** Each arm canvas's role, name and description (the texts it points at). */
-const described = (page) => page.evaluate(() => ['cv-arm', 'cv-arm-abc', 'cv-arm-mcmc', 'cv-arm-marginals'].map((id) => {
-  const c = document.getElementById(id);
-  const text = (ids) => (ids || '').split(' ').map((d) => document.getElementById(d)?.textContent ?? '').join(' ');
-  return { id, role: c.getAttribute('role'), name: c.getAttribute('aria-label') || text(c.getAttribute('aria-labelledby')), description: text(c.getAttribute('aria-describedby')) };
-}));
+const ARM_CANVASES = ['cv-arm', 'cv-arm-abc', 'cv-arm-mcmc', 'cv-arm-marginals'];
 
 const numbers = (re, text) => { const m = text.match(re); assert.ok(m, `${re} in ${text}`); return m.slice(1).map(Number); };
 
@@ -165,7 +160,7 @@ test('each arm canvas is described in numbers, and the descriptions follow the t
   const { page, errors, context } = await openArm('#problem=arm&target=1.2,0.3');
   const views = async (target) => {
     const s = await waitFor(page, (x) => x.exact.atRest && near(x.target, target, 1e-9) && x.abc?.price?.done && x.mcmc?.price?.done, `ABC and MCMC to finish at ${target}`, 60000);
-    for (const d of await described(page)) {
+    for (const d of await described(page, ARM_CANVASES)) {
       assert.equal(d.role, 'img', d.id);
       assert.ok(d.name.trim().length > 5, `${d.id} is named`);
       assert.match(d.description, /\d\.\d\d/, `${d.id} is described in numbers`);

@@ -70,6 +70,14 @@ export async function textMatching(page, selector, re, timeoutMs = 5000) {
   return page.locator(selector).innerText();
 }
 
+/** Each canvas of `ids`: its role, its name and its description (the
+ * texts its aria-labelledby and aria-describedby point at). */
+export const described = (page, ids) => page.evaluate((ids) => ids.map((id) => {
+  const c = document.getElementById(id);
+  const text = (refs) => (refs || '').split(' ').map((d) => document.getElementById(d)?.textContent ?? '').join(' ');
+  return { id, role: c.getAttribute('role'), name: c.getAttribute('aria-label') || text(c.getAttribute('aria-labelledby')), description: text(c.getAttribute('aria-describedby')) };
+}), ids);
+
 const AXE = new URL('./node_modules/axe-core/axe.min.js', import.meta.url);
 
 /** The axe-core scan of the page as it stands (WCAG 2 A and AA rules):

@@ -4,7 +4,7 @@
 // cell's canvas, and the cGAN's loss chart, is described in numbers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, textMatching } from './helpers.js';
+import { described, launch, openPage, textMatching } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -97,12 +97,7 @@ test('every cell\'s canvas is described in numbers, and the cGAN\'s loss chart i
     new MutationObserver(() => window.seenGan.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
   });
   const s = await answered(page, KEYS);
-  const described = await page.evaluate((keys) => [...keys.map((k) => `cv-${k}`), 'cv-cgan-losses'].map((id) => {
-    const c = document.getElementById(id);
-    const text = (ids) => (ids || '').split(' ').map((d) => document.getElementById(d)?.textContent ?? '').join(' ');
-    return { id, role: c.getAttribute('role'), name: c.getAttribute('aria-label') || text(c.getAttribute('aria-labelledby')), description: text(c.getAttribute('aria-describedby')) };
-  }), KEYS);
-  for (const d of described) {
+  for (const d of await described(page, [...KEYS.map((k) => `cv-${k}`), 'cv-cgan-losses'])) {
     assert.equal(d.role, 'img', d.id);
     assert.ok(d.name.trim().length > 3, `${d.id} is named`);
     assert.match(d.description, /\d\.\d/, `${d.id} is described in numbers`);
