@@ -39,16 +39,21 @@ pub fn expand(preset: Preset, version: u32) -> PageState {
 
 fn expand_with(preset: Preset, version: u32, retired: &[Retired]) -> PageState {
     let mut state = super::table::newest_values(preset);
-    let mut older: Vec<&Retired> = retired
+    let older: Vec<&Retired> = retired
         .iter()
         .filter(|r| r.preset == preset && version <= r.until)
         .collect();
-    // Newest first, so that the value of the oldest retune after `version`
-    // is the one that stays.
-    older.sort_by_key(|r| std::cmp::Reverse(r.until));
-    for r in older {
-        let s = setting(r.key).expect("a retired value names a setting");
-        s.set(&mut state, r.value.clone());
+    // Of the retunes after `version`, the oldest (the last listed, of
+    // equally old ones) holds the value the link was made with.
+    for (i, r) in older.iter().enumerate() {
+        let held = !older
+            .iter()
+            .enumerate()
+            .any(|(j, o)| o.key == r.key && (o.until < r.until || (o.until == r.until && j > i)));
+        if held {
+            let s = setting(r.key).expect("a retired value names a setting");
+            s.set(&mut state, r.value.clone());
+        }
     }
     state
 }
@@ -101,5 +106,10 @@ mod tests {
         assert_eq!(expand_with(Preset::Paper, 1, &retired).config.batch, 800);
         assert_eq!(expand_with(Preset::Paper, 2, &retired).config.batch, 1600);
         assert_eq!(expand_with(Preset::Fast, 1, &retired).config.batch, 256);
+        // The list's order does not matter, only the versions.
+        let mut reversed = retired;
+        reversed.reverse();
+        let lr = |v| expand_with(Preset::Fast, v, &reversed).config.lr;
+        assert_eq!((lr(1), lr(2), lr(3)), (0.005, 0.01, 0.02));
     }
 }
