@@ -270,13 +270,11 @@ impl<T: Real> Trainer<T> {
         let text = std::str::from_utf8(opening).map_err(|e| bad(format!("{e}")))?;
         let value = crate::json::parse(text).map_err(|e| bad(format!("{e}")))?;
         let field = |k: &str| value.get(k).ok_or_else(|| bad(format!("has no \"{k}\"")));
-        let o = Opening {
-            config: TrainConfig::from_json(field("config")?).map_err(bad)?,
-            permutations: read_permutations(field("permutations")?).map_err(bad)?,
-        };
-        let cfg = o.config.check()?;
-        let perms = o
-            .permutations
+        let cfg = TrainConfig::from_json(field("config")?)
+            .map_err(|e| bad(format!("has a bad configuration: {e}")))?
+            .check()?;
+        let perms = read_permutations(field("permutations")?)
+            .map_err(|e| bad(format!("has bad permutations: {e}")))?
             .into_iter()
             .map(Permutation::new)
             .collect::<Result<Vec<_>, _>>()

@@ -170,4 +170,19 @@ fn an_opening_that_does_not_fit_is_refused() {
     o["permutations"].as_array_mut().unwrap().pop();
     let e = Trainer::<f32>::helper_from_opening(&serde_json::to_vec(&o).unwrap()).unwrap_err();
     assert!(e.to_string().contains("does not fit"), "{e}");
+    let mut o: serde_json::Value = serde_json::from_slice(&t.helper_opening()).unwrap();
+    o["config"]["hidden"] = "wide".into();
+    let e = Trainer::<f32>::helper_from_opening(&serde_json::to_vec(&o).unwrap()).unwrap_err();
+    assert!(
+        e.to_string().ends_with("a helper's opening has a bad configuration: hidden: \"wide\" where a value of kind int was expected"),
+        "{e}"
+    );
+    let mut o: serde_json::Value = serde_json::from_slice(&t.helper_opening()).unwrap();
+    o.as_object_mut().unwrap().remove("permutations");
+    let e = Trainer::<f32>::helper_from_opening(&serde_json::to_vec(&o).unwrap()).unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("a helper's opening has no \"permutations\""),
+        "{e}"
+    );
 }
