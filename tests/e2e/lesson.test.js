@@ -6,7 +6,7 @@
 // violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, openPage, axeScan } from './helpers.js';
+import { BASE_URL, launch, openPage, axeScan, textMatching } from './helpers.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -150,7 +150,8 @@ test('the lesson-link maker writes a link that hides what was ticked and shows t
   assert.ok(url.startsWith(BASE_URL.replace(/\/$/, '')), url);
   assert.match(url, /hide=data,losses,lr/);
   await page.click('#maker-copy');
-  assert.match(await page.locator('#notice-text').innerText(), /hide=data,losses,lr/);
+  // The notice follows the clipboard's answer, which comes asynchronously.
+  assert.match(await textMatching(page, '#notice-text', /hide=data,losses,lr/), /^(Link copied|Copy this link): .*hide=data,losses,lr/);
   const opened = await open(url.slice(url.indexOf('#')));
   const p = opened.page;
   assert.equal(await p.locator('[data-testid=prompt]').innerText(), prompt);
