@@ -121,6 +121,19 @@ test('a 1 MB hash full of junk loads with defaults and a notice', async () => {
   await context.close();
 });
 
+test('a link from a newer version of the page loads its settings with a notice', async () => {
+  const { page, errors, context } = await openPage(browser, '#v=99&preset=fast&labels=all&seed=3&lr=0.01');
+  const s = await status(page);
+  assert.equal(s.preset, 'fast');
+  assert.equal(s.config.labels, 'all');
+  assert.equal(s.config.seed, 3);
+  assert.equal(s.config.lr, 0.01);
+  const text = await page.getByTestId('notice').innerText();
+  assert.match(text, /made by a newer version of the page \(link version 99/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a panic in wasm shows its message and offers a reload that keeps the settings', async () => {
   const { page, context } = await openPage(browser, '#preset=fast&labels=all&seed=12');
   await page.evaluate(async () => {
