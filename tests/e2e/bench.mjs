@@ -63,6 +63,26 @@ for (const [name, hash, steps, fid] of speed ? configs : []) {
   appendFileSync(out, `${JSON.stringify({ config: name, target: 'wasm', steps_per_s: Number(rate.toFixed(2)), time_to_fidelity_s: ttf === null ? null : Number(ttf.toFixed(3)) })}\n`);
 }
 if (speed) await benchMethods(page, out);
+if (speed) {
+  // How soon a pause takes effect: from the click on Pause to the worker's
+  // confirmation, in the page itself, five times, each after 100 steps.
+  const p = await (await browser.newContext()).newPage();
+  await p.goto(`${BASE_URL}/#preset=fast&labels=some&seed=2`);
+  const st = () => p.evaluate(() => window.innPlayground?.status() ?? null);
+  await p.waitForFunction(() => window.innPlayground?.status().scoresStep !== undefined, null, { timeout: 30000 });
+  const latencies = [];
+  for (let i = 0; i < 5; i++) {
+    const from = (await st()).step;
+    await p.click('[data-testid=train]');
+    await p.waitForFunction((f) => window.innPlayground.status().step > f + 100, from, { timeout: 60000 });
+    await p.click('[data-testid=train]');
+    await p.waitForFunction(() => { const s = window.innPlayground.status(); return !s.running && s.pauseLatencyMs !== null; }, null, { timeout: 10000 });
+    latencies.push((await st()).pauseLatencyMs);
+  }
+  await p.context().close();
+  console.log(`pause: confirmed by the worker ${median(latencies).toFixed(1)} ms after the click (median of 5; each: ${latencies.map((l) => l.toFixed(1)).join(', ')} ms)`);
+  appendFileSync(out, `${JSON.stringify({ pause_latency_ms: Number(median(latencies).toFixed(1)), pause_latency_max_ms: Number(Math.max(...latencies).toFixed(1)) })}\n`);
+}
 const soakSteps = Number(process.env.SOAK_STEPS || 0);
 if (soakSteps > 0) {
   page.setDefaultTimeout(0);

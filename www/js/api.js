@@ -27,6 +27,9 @@ export function installApi(app, { request }) {
         abc: app.abc ? { label: app.abc.label, simulations: app.abc.simulations, accepted: app.abc.accepted, ms: app.abc.ms, inCorrect: app.abc.score?.in_correct ?? null } : null,
         sampleMs: app.snapshot ? app.snapshot.sampleMs : null,
         pauseLatencyMs: app.pauseLatencyMs,
+        // When the worker scores next while training: { near, ms, busyMs },
+        // near the bar or not, the wait, and the last round's cost.
+        nextScores: app.nextScores ?? null,
         cores: app.cores,
         // How split steps reached the helper: 'shared memory' (a page
         // isolated across origins), 'messages', or null (one worker).

@@ -191,6 +191,7 @@ function apiView() {
     get transport() { return training.transport; },
     get helperReady() { return training.helperReady; },
     get pauseLatencyMs() { return training.pauseLatencyMs; },
+    get nextScores() { return training.nextScores; },
     get evaluation() { return views.evaluation; },
     get abc() { return views.abc; },
     get snapshot() { return views.snapshot; },

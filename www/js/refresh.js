@@ -62,7 +62,8 @@ export class Views {
   describeBar(m) {
     $('bar-definition').textContent = `The fidelity bar is the one the core's tests hold the network to, for every colour: ${this.wasm.fidelityBarText()}. `
       + `While training, the page checks it every ${m.scoreMs / 1000} s on ${m.scoreSamples} samples per colour`
-      + ` (every ${m.scoreNearMs / 1000} s or so once every colour has ${100 * m.nearBarInCorrect}% of its samples in a correct mode, until it first clears the bar);`
+      + ` (once every colour has ${100 * m.nearBarInCorrect}% of its samples in a correct mode, and until it first clears the bar, every ${m.scoreNearMs / 1000} s,`
+      + ` or as often as ${100 * m.scoreNearFraction}% of the worker's time allows where a check takes longer than ${m.scoreNearMs * m.scoreNearFraction} ms);`
       + ' the time counts training steps only.';
   }
 

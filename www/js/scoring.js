@@ -13,14 +13,14 @@ export const SCORE_MS = 1500;
 // the scores take at most SCORE_NEAR_FRACTION of the worker's time, so that a
 // slow machine, or eight colours, spaces them out rather than train less.
 export const SCORE_NEAR_MS = 500;
-const SCORE_NEAR_FRACTION = 0.25;
+export const SCORE_NEAR_FRACTION = 0.25;
 
 /** What the page needs to describe the schedule (after the wasm is
  * ready). The samples per label are the core's one verdict's: the wasm
  * draws them from the core's seed rule, the same draws whether the network
  * trains or is paused, and the same as the tests, the bench and `inn eval`. */
 export const schedule = () => ({
-  scoreMs: SCORE_MS, scoreNearMs: SCORE_NEAR_MS, nearBarInCorrect: nearBarInCorrect(), scoreSamples: fidelitySamples(),
+  scoreMs: SCORE_MS, scoreNearMs: SCORE_NEAR_MS, scoreNearFraction: SCORE_NEAR_FRACTION, nearBarInCorrect: nearBarInCorrect(), scoreSamples: fidelitySamples(),
 });
 
 let job = null;
@@ -30,12 +30,14 @@ let nearGap = SCORE_NEAR_MS;
 /** Posts scores with the wasm's verdict on the fidelity bar, which the
  * page's bar line takes rather than judging again, and notes where the
  * run stands: the scores that first clear the bar, paused or training,
- * end the closer scoring near it. */
-function postScores(run, step, trainedMs, evaluation) {
+ * end the closer scoring near it. `next` says when scores come next while
+ * training, and why: near the bar or not, and the last round's cost. */
+function postScores(run, step, trainedMs, evaluation, busyMs = null) {
   const verdict = JSON.parse(run.trainer.barVerdict());
   if (verdict.clears) run.barCleared = true;
   run.nearBar = !run.barCleared && verdict.near;
-  postMessage({ type: 'scores', step, trainedMs, evaluation, clearsBar: verdict.clears });
+  const next = { near: run.nearBar, ms: run.nearBar ? nearGap : SCORE_MS, busyMs };
+  postMessage({ type: 'scores', step, trainedMs, evaluation, clearsBar: verdict.clears, next });
 }
 
 /** Scores every label at once (paused), with each label's MMD^2. */
@@ -74,7 +76,7 @@ export function scorePiece(run) {
   const latent = JSON.parse(t.evaluateLatent());
   job.busyMs += performance.now() - started;
   nearGap = Math.max(SCORE_NEAR_MS, job.busyMs / SCORE_NEAR_FRACTION);
-  postScores(run, job.step, job.trainedMs, { step: job.step, labels: job.labels, latent });
+  postScores(run, job.step, job.trainedMs, { step: job.step, labels: job.labels, latent }, job.busyMs);
   job = null;
   lastScore = performance.now();
   return true;

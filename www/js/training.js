@@ -70,6 +70,7 @@ export class Training {
 
   pause() {
     this.pauseClickedAt = performance.now();
+    this.pauseLatencyMs = null;  // until the worker confirms this pause
     this.post({ type: 'pause' });
     this.setRunning(false);
   }
@@ -107,7 +108,7 @@ const HANDLERS = {
   },
   helper(m) { this.helperReady = m.ready; },
   snapshot(m) { this.step = Math.max(this.step, m.step); this.on.snapshot(m); },
-  scores(m) { this.on.scores(m); },
+  scores(m) { this.nextScores = m.next; this.on.scores(m); },
   paused(m) {
     if (this.pauseClickedAt) { this.pauseLatencyMs = performance.now() - this.pauseClickedAt; this.pauseClickedAt = 0; }
     this.step = m.step;
