@@ -45,11 +45,12 @@ test('the page loads without console errors and trains to the fidelity bar', asy
   assert.ok(s.scores.length === 4 && s.scores.every((l) => l.inCorrect >= 0.93), 'the scores that cleared the bar have every label at 93% or more');
   assert.ok(s.bar.first.seconds > 0 && s.bar.first.seconds * 1000 <= Date.now() - started, 'training time within the time since the click');
   await textMatching(page, '[data-testid=bar-status]', new RegExp(`first cleared it at step ${s.bar.first.step}, after`));
-  // Close to the bar, scores come every 0.5 s or so instead of every 1.5 s,
-  // so that the step reported is near the one at which it was cleared; a
-  // round that costs more than a quarter of that (SCORE_NEAR_FRACTION) spaces them out. Each
-  // round says what the worker scheduled next, and why; the gaps measured
-  // are printed (a busy machine stretches them).
+  // Close to the bar the worker schedules scores every SCORE_NEAR_MS
+  // instead of every SCORE_MS, so that the step reported is near the one at
+  // which it was cleared, unless a round costs more than SCORE_NEAR_FRACTION
+  // of that wait, which then stretches it. Each round says what the worker
+  // scheduled next and why; the gaps measured are only printed, since a
+  // busy machine stretches them.
   const { SCORE_MS, SCORE_NEAR_MS, SCORE_NEAR_FRACTION } = await page.evaluate(() => import('./js/scoring.js')
     .then((m) => ({ SCORE_MS: m.SCORE_MS, SCORE_NEAR_MS: m.SCORE_NEAR_MS, SCORE_NEAR_FRACTION: m.SCORE_NEAR_FRACTION })));
   const rounds = arrivals.filter((a) => a.next && a.next.busyMs !== null);
